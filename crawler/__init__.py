@@ -1,0 +1,1 @@
+"""partyfield: crawl and archive the 黨群園地 (party field) sections of Chinese portal sites."""

@@ -1,0 +1,69 @@
+"""Pure extraction: ``extract(url, html)`` → ``Article`` or None. No Scrapy, no I/O.
+
+Layouts are tried in order; the first whose template markers match the page reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from parsel import Selector
+
+from crawler.extract.decode import decode_html
+from crawler.extract.generic import GenericDetail
+from crawler.extract.yun300 import Yun300Detail, Yun300List, matches_detail, matches_list
+from crawler.items import Article
+from crawler.text import strip_ruby
+
+__all__ = ["LAYOUTS", "Layout", "Yun300List", "extract", "parse_list", "selector_for"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    matches: Callable[[Selector], bool]
+    read: Callable[[str, Selector], Article | None]
+
+
+def _read_yun300(url: str, sel: Selector) -> Article:
+    return Yun300Detail(url, sel).to_article()
+
+
+def _read_generic(url: str, sel: Selector) -> Article | None:
+    page = GenericDetail(url, sel)
+    return page.to_article() if page.is_article() else None
+
+
+def _is_not_list(sel: Selector) -> bool:
+    return not matches_list(sel)
+
+
+LAYOUTS: tuple[Layout, ...] = (
+    Layout("yun300", matches_detail, _read_yun300),
+    Layout("generic", _is_not_list, _read_generic),
+)
+
+
+def selector_for(html: str | bytes, *, http_charset: str | None = None) -> Selector:
+    """A parsel Selector over the page text, ruby annotations already dropped."""
+    text = decode_html(html, http_charset=http_charset) if isinstance(html, bytes) else html
+    return Selector(text=strip_ruby(text))
+
+
+def extract(url: str, html: str | bytes, *, http_charset: str | None = None) -> Article | None:
+    """The article on the page at ``url``, or None when the page is not an article.
+
+    ``html`` may be bytes: they are decoded by ``http_charset`` (the HTTP header's), then the
+    page's ``<meta>`` charset, then detection. Raises ``ExtractError`` for a page that has
+    an article layout's markers but cannot be read as an article.
+    """
+    sel = selector_for(html, http_charset=http_charset)
+    for layout in LAYOUTS:
+        if layout.matches(sel):
+            return layout.read(url, sel)
+    return None
+
+
+def parse_list(url: str, html: str | bytes, *, http_charset: str | None = None) -> Yun300List:
+    return Yun300List(url, selector_for(html, http_charset=http_charset))

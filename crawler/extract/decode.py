@@ -1,0 +1,34 @@
+"""Bytes → text: HTTP header charset, then BOM, then ``<meta>`` charset, then detection.
+
+w3lib implements the browser's order and maps the legacy labels (gb2312 → gb18030, big5 →
+big5hkscs-compatible) as the WHATWG encoding standard says.
+"""
+
+from __future__ import annotations
+
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding
+
+
+def decode_html(body: bytes, *, http_charset: str | None = None) -> str:
+    """Decode a page the way a browser would; undecodable bytes become U+FFFD, never an error."""
+    content_type = f"text/html; charset={http_charset}" if http_charset else None
+    _encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_guess_chinese)
+    return text
+
+
+def declared_encoding(body: bytes, http_charset: str | None = None) -> str | None:
+    """The encoding a page declares (header first, then ``<meta>``), or None."""
+    if http_charset:
+        found = http_content_type_encoding(f"text/html; charset={http_charset}")
+        if found:
+            return found
+    return html_body_declared_encoding(body)
+
+
+def _guess_chinese(body: bytes) -> str | None:
+    """Undeclared pages: UTF-8 when it decodes, else GB18030 (a superset of GBK and GB2312)."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"

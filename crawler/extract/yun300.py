@@ -1,0 +1,291 @@
+"""Page objects for the yun300 (中企动力) portal template: detail pages and section lists.
+
+Detail pages print title, metadata and summary twice (``p_topBox`` and ``p_infoBox``); each
+field reads the first box that has a value and never concatenates the two. The older template
+generation (``c_news_detail-…``, ``c_news_list-…``) is read by the same objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parsel import Selector
+
+from crawler.errors import ExtractError
+from crawler.extract import content
+from crawler.extract.urls import absolute_url, canonical_url, is_attachment_url, site_of
+from crawler.items import Article, Attachment, content_hash_of
+from crawler.text import clean_line, parse_published_at
+
+DETAIL_MARKERS = (
+    "div.p_NewsDetail",
+    "[data-ename='资讯详细描述']",
+    "[id^='c_portalResNews_detail-']",
+    "[id^='c_news_detail-']",
+)
+BODY_SELECTORS = (
+    "[data-ename='资讯详细描述']",
+    "article.e_HtmlEditor.p_articles",
+    "div.p_NewsDetail div.p_articles",
+)
+BOXES = ("div.p_topBox", "div.p_infoBox", "div.p_NewsDetail", "body")
+SECTION_SELECTORS = (
+    "div.p_columnBanner .title_main",
+    ".p_breadcrumb a:last-of-type",
+    "div.pc_nav li.active > a",
+    "nav li.active > a",
+)
+# Metadata label span class → field; label text is the fallback on sites that rename classes.
+META_CLASSES = {
+    "i_sort": "category",
+    "i_auth": "author",
+    "i_source": "source",
+    "i_pubDate": "published_at",
+    "i_time": "published_at",
+    "i_pvs": "views",
+}
+META_LABELS = {
+    "category": ("分類", "分类", "類別", "类别", "栏目", "欄目"),
+    "author": ("作者", "撰稿", "編輯", "编辑"),
+    "source": ("來源", "来源", "出處", "出处"),
+    "published_at": ("發布時間", "发布时间", "發佈時間", "時間", "时间", "日期"),
+    "views": ("訪問量", "访问量", "瀏覽量", "浏览量", "瀏覽", "浏览", "點擊", "点击"),
+}
+SUMMARY_LABEL = re.compile(r"^\s*【?\s*(?:概要描述|摘要|概要|内容摘要|內容摘要)\s*】?\s*[:：]?\s*")
+TITLE_SITE_SUFFIX = re.compile(r"\s*[-_|–—]\s*[^-_|–—]+$")
+
+
+def matches_detail(sel: Selector) -> bool:
+    return any(sel.css(marker) for marker in DETAIL_MARKERS)
+
+
+@dataclass(frozen=True)
+class Yun300Detail:
+    """A yun300 article page; one method per Article field."""
+
+    url: str
+    sel: Selector
+
+    def _boxes(self) -> list[Selector]:
+        return [box for css in BOXES for box in self.sel.css(css)[:1]]
+
+    def _first(self, css: str) -> str:
+        """Cleaned text of the first non-empty ``css`` match across the boxes, in order."""
+        for box in self._boxes():
+            for node in box.css(css):
+                text = clean_line(" ".join(node.css("::text").getall()))
+                if text:
+                    return text
+        return ""
+
+    def title(self) -> str:
+        title = self._first("h1 .font, h1, .p_headA, .news_title, .e_title.h1")
+        if title:
+            return title
+        page_title = clean_line(self.sel.css("title::text").get(""))
+        return TITLE_SITE_SUFFIX.sub("", page_title) or page_title
+
+    def section(self) -> str | None:
+        for css in SECTION_SELECTORS:
+            text = clean_line(" ".join(self.sel.css(css)[:1].css("::text").getall()))
+            if text:
+                return text
+        return None
+
+    def _meta(self) -> dict[str, str]:
+        """Metadata values by field, each from the first box that gives one."""
+        found: dict[str, str] = {}
+        for box in self._boxes():
+            for item in box.css("ul.p_dataSource li, .p_dataSource > *, .p_info li"):
+                field, value = _meta_item(item)
+                if field and value and field not in found:
+                    found[field] = value
+        return found
+
+    def category(self) -> str | None:
+        return self._meta().get("category") or None
+
+    def author(self) -> str | None:
+        return self._meta().get("author") or None
+
+    def source(self) -> str | None:
+        return self._meta().get("source") or None
+
+    def published_at(self) -> str | None:
+        raw = self._meta().get("published_at")
+        if raw:
+            return parse_published_at(raw)
+        time_text = " ".join(self.sel.css(".p_NewsDetail .time::text, .p_date::text").getall())
+        return parse_published_at(time_text)
+
+    def views(self) -> int | None:
+        digits = re.sub(r"[^\d]", "", self._meta().get("views", ""))
+        return int(digits) if digits else None
+
+    def summary(self) -> str | None:
+        for box in self._boxes():
+            for node in box.css("p.p_summary, .p_summary, [data-ename='资讯概要信息']"):
+                text = SUMMARY_LABEL.sub("", clean_line(" ".join(node.css("::text").getall())))
+                if text:
+                    return None if _same_words(text, self.title()) else text
+        return None
+
+    def _body(self) -> Selector:
+        for css in BODY_SELECTORS:
+            found = self.sel.css(css)
+            if found:
+                return found[0]
+        raise ExtractError(self.url, "yun300 page without an article body element")
+
+    def body_lines(self) -> list[str]:
+        return content.body_lines(self._body().root)
+
+    def body_html(self) -> str:
+        return content.sanitised_html(self._body().root, self.url)
+
+    def images(self) -> tuple[str, ...]:
+        return content.images(self._body().root, self.url)
+
+    def attachments(self) -> tuple[Attachment, ...]:
+        return content.attachments(self._body().root, self.url)
+
+    def to_article(self) -> Article:
+        title = self.title()
+        if not title:
+            raise ExtractError(self.url, "yun300 page without a title")
+        body = "\n".join(self.body_lines())
+        return Article(
+            url=canonical_url(self.url),
+            site=site_of(self.url),
+            section=self.section(),
+            title=title,
+            category=self.category(),
+            author=self.author(),
+            source=self.source(),
+            published_at=self.published_at(),
+            views=self.views(),
+            summary=self.summary(),
+            body=body,
+            body_html=self.body_html(),
+            images=self.images(),
+            attachments=self.attachments(),
+            content_hash=content_hash_of(title, body),
+        )
+
+
+def _meta_item(item: Selector) -> tuple[str | None, str]:
+    """(field, cleaned value) of one metadata ``li``: label span, then the value after it."""
+    label_classes = " ".join(item.css("span::attr(class)").getall()).split()
+    field = next((META_CLASSES[c] for c in label_classes if c in META_CLASSES), None)
+    text = clean_line(" ".join(item.css("::text").getall()))
+    label, _sep, value = text.partition(":") if ":" in text else text.partition("：")
+    if field is None:
+        field = next((f for f, names in META_LABELS.items() if label.strip() in names), None)
+    if not _sep:
+        value = ""
+    return field, value.strip()
+
+
+def _same_words(a: str, b: str) -> bool:
+    """True when two texts differ only by spaces and punctuation."""
+    return _letters(a) == _letters(b)
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text)
+
+
+# ---------------------------------------------------------------- list pages
+
+LIST_COMPONENTS = ("div[id^='c_portalResNews_list-']", "div[id^='c_news_list-']")
+LIST_ITEM_LINKS = (
+    "ul.p_news > li div.h3 > a",
+    "div.p_news > div h3.newTitle > a",
+    "div.p_news > div.newList a.newTitleLink",
+    "div.newUl.p_news > div.p_articles.newLi a.showBoxLink",
+    "div.p_news > div.p_articles a.e_link",
+    ".p_news a[href]",
+)
+_TOTAL_PAGE = re.compile(r"totalPage\s*:\s*[\"']?(\d+)")
+_PAGE_SIZE = re.compile(r"pageSize\s*:\s*[\"']?(\d+)")
+_CID_IN_PARAM = re.compile(r"cid=(\d+)")
+_CID_IN_PATH = re.compile(r"/news/(\d+)/?")
+_LIST_ENDPOINT = re.compile(r"[\"'](/comp/[A-Za-z]+/list\.do)")
+
+
+def matches_list(sel: Selector) -> bool:
+    return any(sel.css(marker) for marker in LIST_COMPONENTS)
+
+
+@dataclass(frozen=True)
+class Yun300List:
+    """A section list page, or a list.do fragment (``component_id`` then comes from the caller)."""
+
+    url: str
+    sel: Selector
+
+    def component_id(self) -> str | None:
+        """``portalResNews_list-<digits>``: the list component's id without ``c_``."""
+        for css in LIST_COMPONENTS:
+            element_id = self.sel.css(css).attrib.get("id")
+            if element_id:
+                return element_id.removeprefix("c_")
+        return None
+
+    def cid(self) -> str | None:
+        param = self.sel.css("input.requsetParam::attr(value), input.requestParam::attr(value)")
+        for source in (param.get(""), self._scripts(), self.url):
+            found = _CID_IN_PARAM.search(source) or _CID_IN_PATH.search(source)
+            if found:
+                return found.group(1)
+        return None
+
+    def _scripts(self) -> str:
+        return "\n".join(self.sel.css("script::text").getall())
+
+    def article_urls(self) -> list[str]:
+        """Detail page URLs in list order, first markup variant that yields any; no files."""
+        for css in LIST_ITEM_LINKS:
+            hrefs = self.sel.css(f"{css}::attr(href)").getall()
+            urls = [absolute_url(self.url, href) for href in hrefs]
+            found = [u for u in dict.fromkeys(urls) if u and not is_attachment_url(u)]
+            if found:
+                return found
+        return []
+
+    def attachment_urls(self) -> list[str]:
+        hrefs = self.sel.css(".p_news a::attr(href)").getall()
+        urls = (absolute_url(self.url, href) for href in hrefs)
+        return [u for u in dict.fromkeys(urls) if u and is_attachment_url(u)]
+
+    def page_count(self) -> int:
+        """Pages of the list: inline ``totalPage``, else the highest pager number, else 1."""
+        found = _TOTAL_PAGE.search(self._scripts())
+        if found:
+            return max(1, int(found.group(1)))
+        numbers = [int(n) for n in self.sel.css("div.pageNum a::text, div.pageNum::text").re(r"\d+")]
+        return max(numbers, default=1)
+
+    def page_size(self) -> int | None:
+        found = _PAGE_SIZE.search(self._scripts())
+        return int(found.group(1)) if found else None
+
+    def list_endpoint(self) -> str:
+        """Absolute URL of the paging endpoint (``/comp/portalResNews/list.do`` or older)."""
+        found = _LIST_ENDPOINT.search(self._scripts())
+        if found:
+            path = found.group(1)
+        elif (self.component_id() or "").startswith("news_list-"):
+            path = "/comp/news/list.do"
+        else:
+            path = "/comp/portalResNews/list.do"
+        return absolute_url(self.url, path) or path
+
+    def list_do_form(self, page: int) -> dict[str, str]:
+        """The form fields that ask list.do for ``page`` (1-based)."""
+        form = {"compId": self.component_id() or "", "cid": self.cid() or "", "currentPage": str(page)}
+        size = self.page_size()
+        if size:
+            form["pageSize"] = str(size)
+        return form

@@ -1,0 +1,24 @@
+"""Whitespace: the many spaces of Chinese web pages folded to one ordinary space."""
+
+from __future__ import annotations
+
+import re
+
+# Zero-width characters and the BOM carry no text.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Every horizontal space, ideographic and no-break included.
+_HSPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+
+
+def normalise_space(text: str) -> str:
+    """Fold runs of spaces into one ASCII space and strip each line; keep line breaks."""
+    text = _INVISIBLE.sub("", text)
+    text = _HSPACE.sub(" ", text)
+    text = _NEWLINES.sub("\n", text)
+    return text.strip()
+
+
+def collapse_space(text: str) -> str:
+    """One line: every run of whitespace, line breaks included, becomes one space."""
+    return _HSPACE.sub(" ", _NEWLINES.sub(" ", _INVISIBLE.sub("", text))).strip()
