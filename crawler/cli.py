@@ -1,0 +1,166 @@
+"""``partyfield``: parse arguments, make one library call, print. Nothing imports this module.
+
+Exit status: 0 success; 1 the run failed (see stderr); 2 bad usage or configuration;
+3 another crawl holds the archive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from crawler.errors import ArchiveLocked, ConfigError, PartyfieldError
+from crawler.settings import archive_path
+from crawler.store import Archive
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+DEMO_PORT = 8930  # fixed so that re-running the demo archives the same URLs
+Command = Callable[[argparse.Namespace], int]
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", type=Path, default=None,
+        help="archive database (default: $PARTYFIELD_DB, else archive/party.db)",
+    )
+
+
+def _setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="partyfield",
+        description="Crawl the 黨群園地 (party field) sections of portal sites into SQLite.",
+    )
+    parser.add_argument("--log-level", default="WARNING",
+                        help="Scrapy/partyfield log level on stderr (default: WARNING)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="serve the bundled sample site on 127.0.0.1 and "
+                               "crawl it into the archive")
+    _db_option(demo)
+    demo.add_argument("--port", type=int, default=DEMO_PORT,
+                      help=f"port of the sample site (default {DEMO_PORT}; 0 picks a free one)")
+    demo.set_defaults(run=cmd_demo)
+
+    crawl = commands.add_parser("crawl", help="crawl section list pages (URLs of /news/<cid>/)")
+    crawl.add_argument("urls", nargs="+", metavar="URL", help="section list page URL")
+    _db_option(crawl)
+    crawl.add_argument("-s", "--set", dest="settings", type=_setting, action="append",
+                       default=[], metavar="NAME=VALUE", help="override a Scrapy setting")
+    crawl.set_defaults(run=cmd_crawl)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _log_to_stderr(args.log_level.upper())
+    run: Command = args.run
+    try:
+        return run(args)
+    except ConfigError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    except ArchiveLocked as exc:
+        return _fail(str(exc), EXIT_LOCKED)
+    except PartyfieldError as exc:
+        return _fail(f"{exc.stage} failed for {exc.url}: {exc.reason}", EXIT_FAILED)
+
+
+def _log_to_stderr(level: str) -> None:
+    handler = logging.StreamHandler()
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(level)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"partyfield: {message}", file=sys.stderr)
+    return code
+
+
+def _crawl(urls: list[str], db: Path, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Run one crawl and return its ``runs`` row."""
+    from crawler.runner import run_crawl  # Scrapy and Twisted load only for crawling commands
+
+    run_id = run_crawl(urls, db, overrides)
+    if run_id is None:
+        raise ConfigError("the crawl did not start (see the log above)")
+    archive = Archive.open(db)
+    try:
+        return archive.run(run_id) | {"error_rows": archive.errors_of_run(run_id)}
+    finally:
+        archive.close()
+
+
+def _print_run(run: dict[str, Any], db: Path) -> None:
+    print(f"run {run['id']} {run['status']}: {run['new']} new, {run['updated']} updated, "
+          f"{run['unchanged']} unchanged, {run['errors']} errors, {run['requests']} requests")
+    for error in run["error_rows"][:10]:
+        print(f"  {error['stage']:8} {error['url']}  {error['reason']}")
+    if len(run["error_rows"]) > 10:
+        print(f"  … {len(run['error_rows']) - 10} more in the errors table")
+    print(f"archive: {db}")
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    db = archive_path(str(args.db) if args.db else None)
+    run = _crawl(args.urls, db, dict(args.settings))
+    _print_run(run, db)
+    if run["status"] != "ok":
+        return _fail(f"run {run['id']} {run['status']}: {run['errors']} pages failed, "
+                     f"{run['new'] + run['updated'] + run['unchanged']} archived", EXIT_FAILED)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from crawler.demo.server import serve
+    from crawler.demo.site import build_site
+
+    db = archive_path(str(args.db) if args.db else None)
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="partyfield-")))
+        site = build_site(folder)
+        try:
+            server = stack.enter_context(serve(folder, port=args.port))
+        except OSError:
+            print(f"port {args.port} is busy; serving on a free port", file=sys.stderr)
+            server = stack.enter_context(serve(folder, port=0))
+        start = server.url + site.start_path
+        print(f"serving the sample site at {start}")
+        run = _crawl([start], db, {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False})
+    _print_run(run, db)
+    _print_demo_queries(db)
+    return EXIT_OK if run["status"] == "ok" else EXIT_FAILED
+
+
+def _print_demo_queries(db: Path) -> None:
+    archive = Archive.open(db)
+    try:
+        rows = list(archive.db.query(
+            "select published_at, title from articles order by published_at desc limit 5"))
+        total = archive.count_articles()
+    finally:
+        archive.close()
+    print(f"\n{total} articles in the archive; the newest:")
+    for row in rows:
+        print(f"  {row['published_at'][:10]}  {row['title']}")
+    print("\nLook at them with:")
+    print(f'  sqlite-utils query {db} "select published_at, title, category from articles '
+          f'order by published_at desc" --table')
+    print(f"  sqlite-utils search {db} articles 黨建工作 --table -c title")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Write pinyin glosses into clean text the way accessibility toolbars and mirror sites do."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import count
+
+from pypinyin import Style, pinyin
+
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# How a gloss is written: template applied to (tone-marked, numbered) readings.
+GLOSS_STYLES = ("({mark})", "（{mark}）", "({mark} )", "({number})")
+
+
+class GlossInjector:
+    """Adds a gloss after every ``every``-th Han character, cycling through GLOSS_STYLES."""
+
+    def __init__(self, every: int, styles: tuple[str, ...] = GLOSS_STYLES) -> None:
+        self.every = every
+        self.styles = styles
+        self._counter: Iterator[int] = count(1)
+
+    def __call__(self, text: str) -> str:
+        if self.every <= 0:
+            return text
+        return HAN_RUN.sub(self._gloss_run, text)
+
+    def _gloss_run(self, match: re.Match[str]) -> str:
+        run = match.group()
+        marks = [r[0] for r in pinyin(run, style=Style.TONE)]
+        numbers = [r[0] for r in pinyin(run, style=Style.TONE3, neutral_tone_with_five=True)]
+        out: list[str] = []
+        for char, mark, number in zip(run, marks, numbers, strict=True):
+            out.append(char)
+            n = next(self._counter)
+            if n % self.every == 0:
+                style = self.styles[(n // self.every) % len(self.styles)]
+                out.append(style.format(mark=mark, number=number))
+        return "".join(out)

@@ -1,0 +1,162 @@
+"""A small HTTP server for yun300 fixture sites on loopback.
+
+Serves the files of a site folder, answers ``/comp/<kind>/list.do`` (GET query or form POST)
+from ``_listdo/<cid>/<page>.html`` the way the portal does, honours ``site.json`` (HTTP charset
+or none, forced status codes), supports conditional GET (ETag / Last-Modified), and logs every
+request so tests can count them.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import mimetypes
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class RequestLog:
+    entries: list[tuple[str, str, int]] = field(default_factory=list)  # (method, path, status)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, method: str, path: str, status: int) -> None:
+        with self.lock:
+            self.entries.append((method, path, status))
+
+    def paths(self, prefix: str = "") -> list[str]:
+        with self.lock:
+            return [path for _m, path, _s in self.entries if path.startswith(prefix)]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+@dataclass
+class SiteServer:
+    url: str  # http://127.0.0.1:PORT, no trailing slash
+    log: RequestLog
+
+
+def _site_config(root: Path) -> dict[str, object]:
+    path = root / "site.json"
+    return json.loads(path.read_text("utf-8")) if path.exists() else {}
+
+
+def _handler(root: Path, log: RequestLog) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "yun300-fixture/1.0"
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet: the log says all
+            pass
+
+        def do_GET(self) -> None:
+            self._answer(self._query())
+
+        def do_HEAD(self) -> None:
+            self._answer(self._query(), head=True)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
+            self._answer({**self._query(), **form})
+
+        def _query(self) -> dict[str, list[str]]:
+            return parse_qs(urlsplit(self.path).query)
+
+        def _answer(self, params: dict[str, list[str]], head: bool = False) -> None:
+            path = urlsplit(self.path).path
+            config = _site_config(root)
+            status_overrides = config.get("status") or {}
+            assert isinstance(status_overrides, dict)
+            if path in status_overrides:
+                return self._send_status(path, int(status_overrides[path]))
+            file = self._file_for(path, params)
+            if file is None or not file.is_file():
+                return self._send_status(path, 404)
+            self._send_file(path, file, config.get("charset"), head)
+
+        def _file_for(self, path: str, params: dict[str, list[str]]) -> Path | None:
+            if path.endswith("/list.do"):
+                cid = params.get("cid", [""])[0]
+                page = params.get("currentPage", ["1"])[0]
+                if not (cid.isdigit() and page.isdigit()):
+                    return None
+                return root / "_listdo" / cid / f"{int(page)}.html"
+            target = (root / path.lstrip("/")).resolve()
+            if root.resolve() not in target.parents and target != root.resolve():
+                return None
+            return target / "index.html" if target.is_dir() else target
+
+        def _send_status(self, path: str, status: int) -> None:
+            log.add(self.command, path, status)
+            body = f"<html><body><h1>{status}</h1></body></html>".encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _send_file(self, path: str, file: Path, charset: object, head: bool) -> None:
+            body = file.read_bytes()
+            etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+            modified = email.utils.formatdate(file.stat().st_mtime, usegmt=True)
+            if self._not_modified(etag, file.stat().st_mtime):
+                log.add(self.command, path, 304)
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
+            log.add(self.command, path, 200)
+            self.send_response(200)
+            self.send_header("Content-Type", _content_type(file, charset))
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", modified)
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+        def _not_modified(self, etag: str, mtime: float) -> bool:
+            if self.command != "GET":
+                return False
+            if self.headers.get("If-None-Match"):
+                return etag in self.headers["If-None-Match"]
+            since = self.headers.get("If-Modified-Since")
+            if since:
+                parsed = email.utils.parsedate_to_datetime(since)
+                return parsed is not None and int(mtime) <= parsed.timestamp()
+            return False
+
+    return Handler
+
+
+def _content_type(file: Path, charset: object) -> str:
+    if file.suffix in (".html", ".htm", ".do"):
+        return f"text/html; charset={charset}" if charset else "text/html"
+    if file.name == "robots.txt":
+        return "text/plain"
+    return mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+
+
+@contextmanager
+def serve(root: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[SiteServer]:
+    """Serve the site folder ``root`` on ``host:port`` (0: any free port) in a thread."""
+    log = RequestLog()
+    httpd = ThreadingHTTPServer((host, port), _handler(Path(root), log))
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, name="fixture-site", daemon=True)
+    thread.start()
+    try:
+        yield SiteServer(f"http://{host}:{httpd.server_address[1]}", log)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)

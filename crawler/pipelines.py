@@ -1,0 +1,124 @@
+"""Item pipelines: validate, then store. The archive pipeline is the only database writer.
+
+Run bookkeeping hangs off the ``spider_opened`` / ``spider_closed`` signals; dropped items
+become ``errors`` rows through ``item_dropped``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from crawler.errors import StoreError, ValidationError
+from crawler.items import Article, PageFailure, validate_article
+from crawler.settings import archive_path
+from crawler.store import Archive, RunCounts
+
+logger = logging.getLogger(__name__)
+
+
+class ValidationPipeline:
+    """Drops articles that miss a URL, a title, or both body and attachments."""
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            try:
+                validate_article(item)
+            except ValidationError as exc:
+                raise DropItem(exc.reason) from exc
+        return item
+
+
+class ArchivePipeline:
+    """Upserts articles, records failures, and keeps the ``runs`` row of the crawl."""
+
+    def __init__(self, db_path: Path, stats: StatsCollector, max_error_ratio: float) -> None:
+        self.db_path = db_path
+        self.stats = stats
+        self.max_error_ratio = max_error_ratio
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+        self.counts = {"new": 0, "updated": 0, "unchanged": 0, "errors": 0}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        pipeline = cls(
+            archive_path(crawler.settings.get("ARCHIVE_DB")),
+            crawler.stats,
+            crawler.settings.getfloat("PARTYFIELD_MAX_ERROR_RATIO"),
+        )
+        crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        return pipeline
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.archive = Archive.open(self.db_path)
+        self.run_id = self.archive.start_run("crawl", list(getattr(spider, "start_urls", [])))
+        self.stats.set_value("partyfield/run_id", self.run_id)
+        self.stats.set_value("partyfield/archive", str(self.db_path))
+        logger.info("run %s archiving into %s", self.run_id, self.db_path)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, PageFailure):
+            self._record(item.url, item.stage, item.reason)
+        elif isinstance(item, Article):
+            self._store(item)
+        return item
+
+    def _store(self, article: Article) -> None:
+        assert self.archive is not None
+        try:
+            outcome = self.archive.store_article(article)
+        except Exception as exc:  # any database failure: recorded, and the crawl goes on
+            failure = StoreError(article.url, f"{type(exc).__name__}: {exc}")
+            self._record(failure.url, failure.stage, failure.reason)
+            return
+        self.counts[outcome] += 1
+        self.stats.inc_value(f"partyfield/articles/{outcome}")
+        logger.info("%s article %s", outcome, article.url)
+
+    def _record(self, url: str, stage: Any, reason: str) -> None:
+        assert self.archive is not None
+        self.archive.record_error(self.run_id, url, stage, reason)
+        self.counts["errors"] += 1
+        self.stats.inc_value(f"partyfield/errors/{stage}")
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException,
+                     spider: Spider) -> None:
+        url = getattr(item, "url", "") or getattr(response, "url", "")
+        self._record(url, "validate", str(exception))
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.archive is None or self.run_id is None:
+            return
+        stats = self.stats.get_stats()
+        requests = int(stats.get("downloader/request_count", 0))
+        status = run_status(reason, self.counts, self.max_error_ratio)
+        self.stats.set_value("partyfield/status", status)
+        self.archive.finish_run(
+            self.run_id, status=status, counts=RunCounts(**self.counts), requests=requests,
+            stats=stats,
+        )
+        self.archive.close()
+        logger.info("run %s %s: %s", self.run_id, status, self.counts)
+
+
+def run_status(reason: str, counts: dict[str, int], max_error_ratio: float) -> str:
+    """``ok``; ``failed`` when no page became an article while some failed, or when failed
+    pages pass ``max_error_ratio`` of all pages handled; ``interrupted`` when stopped early."""
+    if reason != "finished":
+        return "interrupted"
+    articles = counts["new"] + counts["updated"] + counts["unchanged"]
+    errors = counts["errors"]
+    if errors and not articles:
+        return "failed"
+    if articles + errors and errors / (articles + errors) > max_error_ratio:
+        return "failed"
+    return "ok"

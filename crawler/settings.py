@@ -1,0 +1,51 @@
+"""Scrapy settings for partyfield. Override any of them with ``-s NAME=VALUE``.
+
+Only ``from_crawler`` methods and ``cli.py`` read settings; nothing reads them at import.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BOT_NAME = "partyfield"  # the Scrapy project name
+SPIDER_MODULES = ["crawler.spiders"]  # where `scrapy crawl party` finds the spider
+NEWSPIDER_MODULE = "crawler.spiders"  # where `scrapy genspider` would put a new one
+
+ARCHIVE_DB = ""  # archive path; empty means $PARTYFIELD_DB, else archive/party.db
+PARTYFIELD_CONTACT_URL = "https://github.com/partyfield/partyfield"  # named in the User-Agent
+PARTYFIELD_MAX_ERROR_RATIO = 0.5  # a run whose failed/fetched page ratio passes this fails
+USER_AGENT = "partyfield/0.1 (+https://github.com/partyfield/partyfield)"  # own value wins over the contact
+
+ROBOTSTXT_OBEY = True  # always ask robots.txt first
+CONCURRENT_REQUESTS = 16  # all sites together
+CONCURRENT_REQUESTS_PER_DOMAIN = 4  # per site: portals are small servers
+DOWNLOAD_DELAY = 0.25  # seconds between requests to one site, before AutoThrottle adapts it
+AUTOTHROTTLE_ENABLED = True  # slow down when a site slows down
+AUTOTHROTTLE_START_DELAY = 0.5  # first delay AutoThrottle uses
+AUTOTHROTTLE_MAX_DELAY = 30.0  # never wait longer than this between requests
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0  # parallel requests AutoThrottle aims at per site
+DOWNLOAD_TIMEOUT = 30  # seconds before a request is given up
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # bytes; larger responses are aborted (no article is that big)
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024  # bytes; log a warning above this
+RETRY_ENABLED = True  # retry timeouts and 5xx answers
+RETRY_TIMES = 2  # retries per request after the first try
+COOKIES_ENABLED = False  # the portals need none
+TELNETCONSOLE_ENABLED = False  # no listening port on scheduled hosts
+LOG_LEVEL = "INFO"  # one line per event; DEBUG shows every request
+ITEM_PIPELINES = {  # validate, then store: the archive pipeline is the only DB writer
+    "crawler.pipelines.ValidationPipeline": 100,
+    "crawler.pipelines.ArchivePipeline": 900,
+}
+FEED_EXPORT_ENCODING = "utf-8"  # `-O items.jsonl` writes readable Chinese
+
+DEFAULT_ARCHIVE = Path("archive") / "party.db"
+
+
+def archive_path(setting: str | None) -> Path:
+    """The archive file: the ARCHIVE_DB setting, else $PARTYFIELD_DB, else archive/party.db."""
+    return Path(setting or os.environ.get("PARTYFIELD_DB") or DEFAULT_ARCHIVE)
+
+
+def user_agent(contact_url: str) -> str:
+    return f"partyfield/0.1 (+{contact_url})"
