@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.errors import ArchiveLocked, ConfigError, PartyfieldError
+from crawler.extract.urls import check_start_url
 from crawler.settings import archive_path
 from crawler.store import Archive
 
@@ -26,7 +27,9 @@ Command = Callable[[argparse.Namespace], int]
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", type=Path, default=None,
+        "--db",
+        type=Path,
+        default=None,
         help="archive database (default: $PARTYFIELD_DB, else archive/party.db)",
     )
 
@@ -43,22 +46,38 @@ def build_parser() -> argparse.ArgumentParser:
         prog="partyfield",
         description="Crawl the 黨群園地 (party field) sections of portal sites into SQLite.",
     )
-    parser.add_argument("--log-level", default="WARNING",
-                        help="Scrapy/partyfield log level on stderr (default: WARNING)")
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        help="Scrapy/partyfield log level on stderr (default: WARNING)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="serve the bundled sample site on 127.0.0.1 and "
-                               "crawl it into the archive")
+    demo = commands.add_parser(
+        "demo", help="serve the bundled sample site on 127.0.0.1 and crawl it into the archive"
+    )
     _db_option(demo)
-    demo.add_argument("--port", type=int, default=DEMO_PORT,
-                      help=f"port of the sample site (default {DEMO_PORT}; 0 picks a free one)")
+    demo.add_argument(
+        "--port",
+        type=int,
+        default=DEMO_PORT,
+        help=f"port of the sample site (default {DEMO_PORT}; 0 picks a free one)",
+    )
     demo.set_defaults(run=cmd_demo)
 
     crawl = commands.add_parser("crawl", help="crawl section list pages (URLs of /news/<cid>/)")
     crawl.add_argument("urls", nargs="+", metavar="URL", help="section list page URL")
     _db_option(crawl)
-    crawl.add_argument("-s", "--set", dest="settings", type=_setting, action="append",
-                       default=[], metavar="NAME=VALUE", help="override a Scrapy setting")
+    crawl.add_argument(
+        "-s",
+        "--set",
+        dest="settings",
+        type=_setting,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy setting",
+    )
     crawl.set_defaults(run=cmd_crawl)
     return parser
 
@@ -105,8 +124,10 @@ def _crawl(urls: list[str], db: Path, overrides: dict[str, Any]) -> dict[str, An
 
 
 def _print_run(run: dict[str, Any], db: Path) -> None:
-    print(f"run {run['id']} {run['status']}: {run['new']} new, {run['updated']} updated, "
-          f"{run['unchanged']} unchanged, {run['errors']} errors, {run['requests']} requests")
+    print(
+        f"run {run['id']} {run['status']}: {run['new']} new, {run['updated']} updated, "
+        f"{run['unchanged']} unchanged, {run['errors']} errors, {run['requests']} requests"
+    )
     for error in run["error_rows"][:10]:
         print(f"  {error['stage']:8} {error['url']}  {error['reason']}")
     if len(run["error_rows"]) > 10:
@@ -116,11 +137,16 @@ def _print_run(run: dict[str, Any], db: Path) -> None:
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     db = archive_path(str(args.db) if args.db else None)
+    for url in args.urls:
+        check_start_url(url)
     run = _crawl(args.urls, db, dict(args.settings))
     _print_run(run, db)
     if run["status"] != "ok":
-        return _fail(f"run {run['id']} {run['status']}: {run['errors']} pages failed, "
-                     f"{run['new'] + run['updated'] + run['unchanged']} archived", EXIT_FAILED)
+        return _fail(
+            f"run {run['id']} {run['status']}: {run['errors']} pages failed, "
+            f"{run['new'] + run['updated'] + run['unchanged']} archived",
+            EXIT_FAILED,
+        )
     return EXIT_OK
 
 
@@ -148,8 +174,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _print_demo_queries(db: Path) -> None:
     archive = Archive.open(db)
     try:
-        rows = list(archive.db.query(
-            "select published_at, title from articles order by published_at desc limit 5"))
+        rows = list(
+            archive.db.query(
+                "select published_at, title from articles order by published_at desc limit 5"
+            )
+        )
         total = archive.count_articles()
     finally:
         archive.close()
@@ -157,8 +186,10 @@ def _print_demo_queries(db: Path) -> None:
     for row in rows:
         print(f"  {row['published_at'][:10]}  {row['title']}")
     print("\nLook at them with:")
-    print(f'  sqlite-utils query {db} "select published_at, title, category from articles '
-          f'order by published_at desc" --table')
+    print(
+        f'  sqlite-utils query {db} "select published_at, title, category from articles '
+        f'order by published_at desc" --table'
+    )
     print(f"  sqlite-utils search {db} articles 黨建工作 --table -c title")
 
 

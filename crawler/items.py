@@ -55,7 +55,7 @@ _SPACE = re.compile(r"\s+")
 
 
 def content_hash_of(title: str, body: str) -> str:
-    """Hash of the article's words, blind to whitespace, so re-rendering does not count as an edit."""
+    """Hash of the article's words, blind to whitespace: re-rendering is not an edit."""
     normalised = _SPACE.sub(" ", title).strip() + "\n" + _SPACE.sub(" ", body).strip()
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 

@@ -90,8 +90,9 @@ class ArchivePipeline:
         self.counts["errors"] += 1
         self.stats.inc_value(f"partyfield/errors/{stage}")
 
-    def item_dropped(self, item: Any, response: Any, exception: BaseException,
-                     spider: Spider) -> None:
+    def item_dropped(
+        self, item: Any, response: Any, exception: BaseException, spider: Spider
+    ) -> None:
         url = getattr(item, "url", "") or getattr(response, "url", "")
         self._record(url, "validate", str(exception))
 
@@ -103,7 +104,10 @@ class ArchivePipeline:
         status = run_status(reason, self.counts, self.max_error_ratio)
         self.stats.set_value("partyfield/status", status)
         self.archive.finish_run(
-            self.run_id, status=status, counts=RunCounts(**self.counts), requests=requests,
+            self.run_id,
+            status=status,
+            counts=RunCounts(**self.counts),
+            requests=requests,
             stats=stats,
         )
         self.archive.close()

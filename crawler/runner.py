@@ -20,8 +20,9 @@ def project_settings(db_path: Path, overrides: dict[str, Any] | None = None) -> 
     return settings
 
 
-def run_crawl(start_urls: list[str], db_path: Path, overrides: dict[str, Any] | None = None
-              ) -> int | None:
+def run_crawl(
+    start_urls: list[str], db_path: Path, overrides: dict[str, Any] | None = None
+) -> int | None:
     """Crawl ``start_urls`` into ``db_path``; returns the ``runs`` id (None if never opened).
 
     Blocks until the crawl ends. Twisted's reactor runs once per process, so call this once.

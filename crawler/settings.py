@@ -15,7 +15,9 @@ NEWSPIDER_MODULE = "crawler.spiders"  # where `scrapy genspider` would put a new
 ARCHIVE_DB = ""  # archive path; empty means $PARTYFIELD_DB, else archive/party.db
 PARTYFIELD_CONTACT_URL = "https://github.com/partyfield/partyfield"  # named in the User-Agent
 PARTYFIELD_MAX_ERROR_RATIO = 0.5  # a run whose failed/fetched page ratio passes this fails
-USER_AGENT = "partyfield/0.1 (+https://github.com/partyfield/partyfield)"  # own value wins over the contact
+USER_AGENT = (
+    "partyfield/0.1 (+https://github.com/partyfield/partyfield)"  # own value wins over the contact
+)
 
 ROBOTSTXT_OBEY = True  # always ask robots.txt first
 CONCURRENT_REQUESTS = 16  # all sites together

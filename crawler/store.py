@@ -29,13 +29,34 @@ logger = logging.getLogger(__name__)
 Outcome = Literal["new", "updated", "unchanged"]
 # Metadata a later fetch may lack (script-filled counters, a flaky box); an old value is kept
 # rather than replaced by nothing.
-KEEP_OLD_WHEN_MISSING = ("section", "category", "author", "source", "published_at", "views",
-                         "summary")
+KEEP_OLD_WHEN_MISSING = (
+    "section",
+    "category",
+    "author",
+    "source",
+    "published_at",
+    "views",
+    "summary",
+)
 ARTICLE_COLUMNS = {
-    "url": str, "site": str, "section": str, "title": str, "category": str, "author": str,
-    "source": str, "published_at": str, "views": int, "summary": str, "body": str,
-    "body_html": str, "images": str, "attachments": str, "content_hash": str,
-    "first_seen_at": str, "last_seen_at": str, "last_changed_at": str,
+    "url": str,
+    "site": str,
+    "section": str,
+    "title": str,
+    "category": str,
+    "author": str,
+    "source": str,
+    "published_at": str,
+    "views": int,
+    "summary": str,
+    "body": str,
+    "body_html": str,
+    "images": str,
+    "attachments": str,
+    "content_hash": str,
+    "first_seen_at": str,
+    "last_seen_at": str,
+    "last_changed_at": str,
 }
 migrations = sqlite_utils.Migrations("partyfield")
 
@@ -53,9 +74,20 @@ def _create_tables(db: sqlite_utils.Database) -> None:
     )
     db.table("article_versions").create_index(["url"])
     db.table("runs").create(
-        {"id": int, "kind": str, "started_at": str, "finished_at": str, "status": str,
-         "start_urls": str, "requests": int, "new": int, "updated": int, "unchanged": int,
-         "errors": int, "stats": str},
+        {
+            "id": int,
+            "kind": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "start_urls": str,
+            "requests": int,
+            "new": int,
+            "updated": int,
+            "unchanged": int,
+            "errors": int,
+            "stats": str,
+        },
         pk="id",
     )
     db.table("errors").create(
@@ -72,10 +104,18 @@ def utc_now() -> str:
 def article_to_row(article: Article) -> dict[str, Any]:
     """The ``articles`` columns an Article fills (the store adds the *_seen/_changed times)."""
     return {
-        "url": article.url, "site": article.site, "section": article.section,
-        "title": article.title, "category": article.category, "author": article.author,
-        "source": article.source, "published_at": article.published_at, "views": article.views,
-        "summary": article.summary, "body": article.body, "body_html": article.body_html,
+        "url": article.url,
+        "site": article.site,
+        "section": article.section,
+        "title": article.title,
+        "category": article.category,
+        "author": article.author,
+        "source": article.source,
+        "published_at": article.published_at,
+        "views": article.views,
+        "summary": article.summary,
+        "body": article.body,
+        "body_html": article.body_html,
         "images": json.dumps(list(article.images), ensure_ascii=False),
         "attachments": json.dumps(
             [{"url": a.url, "name": a.name} for a in article.attachments], ensure_ascii=False
@@ -86,10 +126,18 @@ def article_to_row(article: Article) -> dict[str, Any]:
 
 def row_to_article(row: dict[str, Any]) -> Article:
     return Article(
-        url=row["url"], site=row["site"], section=row["section"], title=row["title"],
-        category=row["category"], author=row["author"], source=row["source"],
-        published_at=row["published_at"], views=row["views"], summary=row["summary"],
-        body=row["body"], body_html=row["body_html"] or "",
+        url=row["url"],
+        site=row["site"],
+        section=row["section"],
+        title=row["title"],
+        category=row["category"],
+        author=row["author"],
+        source=row["source"],
+        published_at=row["published_at"],
+        views=row["views"],
+        summary=row["summary"],
+        body=row["body"],
+        body_html=row["body_html"] or "",
         images=tuple(json.loads(row["images"] or "[]")),
         attachments=tuple(Attachment(**a) for a in json.loads(row["attachments"] or "[]")),
         content_hash=row["content_hash"],
@@ -167,8 +215,11 @@ class Archive:
             for column in KEEP_OLD_WHEN_MISSING:
                 if row[column] is None:
                     row[column] = old[column]
-            row.update(first_seen_at=old["first_seen_at"], last_seen_at=now,
-                       last_changed_at=old["last_changed_at"])
+            row.update(
+                first_seen_at=old["first_seen_at"],
+                last_seen_at=now,
+                last_changed_at=old["last_changed_at"],
+            )
             changed = old["content_hash"] != article.content_hash
             if changed:
                 self._keep_version(old)
@@ -178,8 +229,13 @@ class Archive:
 
     def _keep_version(self, old: dict[str, Any]) -> None:
         self.db.table("article_versions").insert(
-            {"url": old["url"], "content_hash": old["content_hash"], "title": old["title"],
-             "body": old["body"], "seen_at": old["last_seen_at"]}
+            {
+                "url": old["url"],
+                "content_hash": old["content_hash"],
+                "title": old["title"],
+                "body": old["body"],
+                "seen_at": old["last_seen_at"],
+            }
         )
 
     def versions(self, url: str) -> list[dict[str, Any]]:
@@ -194,21 +250,38 @@ class Archive:
     def start_run(self, kind: str, start_urls: list[str]) -> int:
         with self.db.atomic():
             table = self.db.table("runs").insert(
-                {"kind": kind, "started_at": utc_now(), "status": "running",
-                 "start_urls": json.dumps(start_urls, ensure_ascii=False), "requests": 0,
-                 "new": 0, "updated": 0, "unchanged": 0, "errors": 0, "stats": "{}"}
+                {
+                    "kind": kind,
+                    "started_at": utc_now(),
+                    "status": "running",
+                    "start_urls": json.dumps(start_urls, ensure_ascii=False),
+                    "requests": 0,
+                    "new": 0,
+                    "updated": 0,
+                    "unchanged": 0,
+                    "errors": 0,
+                    "stats": "{}",
+                }
             )
         assert table.last_pk is not None
         return int(table.last_pk)
 
-    def finish_run(self, run_id: int, *, status: str, counts: RunCounts, requests: int,
-                   stats: dict[str, Any]) -> None:
+    def finish_run(
+        self, run_id: int, *, status: str, counts: RunCounts, requests: int, stats: dict[str, Any]
+    ) -> None:
         with self.db.atomic():
             self.db.table("runs").update(
                 run_id,
-                {"finished_at": utc_now(), "status": status, "requests": requests,
-                 "new": counts.new, "updated": counts.updated, "unchanged": counts.unchanged,
-                 "errors": counts.errors, "stats": json.dumps(stats, default=str)},
+                {
+                    "finished_at": utc_now(),
+                    "status": status,
+                    "requests": requests,
+                    "new": counts.new,
+                    "updated": counts.updated,
+                    "unchanged": counts.unchanged,
+                    "errors": counts.errors,
+                    "stats": json.dumps(stats, default=str),
+                },
             )
 
     def record_error(self, run_id: int | None, url: str, stage: Stage, reason: str) -> None:
@@ -229,8 +302,9 @@ class Archive:
     def errors_of_run(self, run_id: int) -> list[dict[str, Any]]:
         return list(self.db.table("errors").rows_where("run_id = ?", [run_id], order_by="id"))
 
-    def iter_articles(self, where: str | None = None, args: list[Any] | None = None
-                      ) -> Iterator[Article]:
+    def iter_articles(
+        self, where: str | None = None, args: list[Any] | None = None
+    ) -> Iterator[Article]:
         for row in self.articles.rows_where(where, args or [], order_by="url"):
             yield row_to_article(row)
 

@@ -137,9 +137,11 @@ def _expected(writer: _Writer, article: dict[str, Any], index: int) -> dict[str,
         "summary": s(summary) if summary else None,
         "body": "\n".join(s(p) for p in _body_texts(article)),
         "images": [f"/repository/image/{writer.spec.first_id + index}.jpg"]
-        if article.get("image") else [],
-        "attachments": [{"url": href, "name": s(name)}
-                        for name, href in article.get("attachments", [])],
+        if article.get("image")
+        else [],
+        "attachments": [
+            {"url": href, "name": s(name)} for name, href in article.get("attachments", [])
+        ],
     }
 
 
@@ -162,8 +164,11 @@ def _detail_page(writer: _Writer, article: dict[str, Any], index: int, path: str
     full_meta = _meta_list(writer, article, index, glossed, partial=False)
     top_meta = _meta_list(writer, article, index, glossed, partial=index % 3 == 2)
     body = "" if index in spec.bodyless else _body_html(writer, article, index, glossed)
-    detail_id = f"c_news_detail-{spec.component_digits}" if spec.old_generation else \
-        f"c_portalResNews_detail-{spec.component_digits}"
+    detail_id = (
+        f"c_news_detail-{spec.component_digits}"
+        if spec.old_generation
+        else f"c_portalResNews_detail-{spec.component_digits}"
+    )
     return f"""<!DOCTYPE html>
 <html><head>
 <meta http-equiv="Content-Type" content="text/html; charset={spec.encoding}">
@@ -197,9 +202,11 @@ def _detail_page(writer: _Writer, article: dict[str, Any], index: int, path: str
 """
 
 
-def _meta_list(writer: _Writer, article: dict[str, Any], index: int, glossed: bool,
-               partial: bool) -> str:
+def _meta_list(
+    writer: _Writer, article: dict[str, Any], index: int, glossed: bool, partial: bool
+) -> str:
     """The 資訊信息 list; ``partial`` is the variant whose top box shows three fields only."""
+
     def label(text: str) -> str:
         return writer.shown(text, glossed)
 
@@ -211,9 +218,9 @@ def _meta_list(writer: _Writer, article: dict[str, Any], index: int, glossed: bo
         f'<li class="sort"><span class="i_sort">{label("分类")}:</span>'
         f'<a href="/news/{writer.spec.cid}/">{writer.shown(article["category"], glossed)}</a></li>',
         f'<li class="auth"><span class="i_auth">{label("作者")}:</span>'
-        f'{writer.shown(article["author"], glossed)}</li>',
+        f"{writer.shown(article['author'], glossed)}</li>",
         f'<li class="source"><span class="i_source">{label("来源")}:</span>'
-        f'{writer.shown(article["source"], glossed)}</li>',
+        f"{writer.shown(article['source'], glossed)}</li>",
         f'<li class="date"><span class="i_pubDate">{label("发布时间")}:</span>{date}</li>',
         f'<li class="view"><span class="i_pvs">{label("访问量")}:</span>'
         f'<span class="p_viewCount">{views if views is not None else ""}</span></li>',
@@ -229,19 +236,26 @@ def _body_html(writer: _Writer, article: dict[str, Any], index: int, glossed: bo
         shown = writer.shown(text, glossed)
         if number == 0 and glossed and index % 5 == 2:
             shown = _with_ruby(writer.script(text))
-        paragraphs.append(f'<p style="text-indent:2em;"><span style="font-size:16px;">{shown}</span></p>')
+        paragraphs.append(
+            f'<p style="text-indent:2em;"><span style="font-size:16px;">{shown}</span></p>'
+        )
         if number == 0 and article.get("image"):
             paragraphs.append(
                 f'<p style="text-align:center;"><img src="/repository/image/'
                 f'{writer.spec.first_id + index}.jpg" alt=""></p>'
             )
     for name, href in article.get("attachments", []):
-        paragraphs.append(f'<p><a href="{href}" target="_blank">{writer.shown(name, glossed)}</a></p>')
+        paragraphs.append(
+            f'<p><a href="{href}" target="_blank">{writer.shown(name, glossed)}</a></p>'
+        )
     paragraphs.append("<script>document.write('');</script><style>.x{color:red}</style>")
     if writer.spec.old_generation:
         return '<article class="e_HtmlEditor p_articles">' + "\n".join(paragraphs) + "</article>"
-    return ('<div class="e_box p_articles" data-ename="资讯详细描述">\n'
-            + "\n".join(paragraphs) + "\n</div>")
+    return (
+        '<div class="e_box p_articles" data-ename="资讯详细描述">\n'
+        + "\n".join(paragraphs)
+        + "\n</div>"
+    )
 
 
 def _with_ruby(text: str) -> str:
@@ -281,8 +295,9 @@ def _endpoint(spec: SiteSpec) -> str:
     return "/comp/news/list.do" if spec.old_generation else "/comp/portalResNews/list.do"
 
 
-def _write_lists(root: Path, writer: _Writer, articles: list[dict[str, Any]],
-                 paths: list[str]) -> None:
+def _write_lists(
+    root: Path, writer: _Writer, articles: list[dict[str, Any]], paths: list[str]
+) -> None:
     spec = writer.spec
     size = spec.page_size
     pages = max(1, -(-len(articles) // size))
@@ -290,7 +305,9 @@ def _write_lists(root: Path, writer: _Writer, articles: list[dict[str, Any]],
         chunk = list(zip(articles, paths, strict=True))[(page - 1) * size : page * size]
         fragment = _list_fragment(writer, chunk, page, pages)
         if page == 1:
-            _write(root, f"/news/{spec.cid}/index.html", _list_page(writer, fragment), spec.encoding)
+            _write(
+                root, f"/news/{spec.cid}/index.html", _list_page(writer, fragment), spec.encoding
+            )
         _write(root, f"/_listdo/{spec.cid}/{page}.html", fragment, spec.encoding)
 
 
@@ -301,21 +318,29 @@ def _list_items(writer: _Writer, chunk: list[tuple[dict[str, Any], str]]) -> str
         full = writer.script(article["title"])
         cut = full if len(full) <= TITLE_CUT else full[:TITLE_CUT] + "..."
         visible, title, date = writer.shown(cut), escape(full), escape(article["date"][:10])
-        rows.append([
-            f'<li class="p_news_item"><div class="h3"><a href="{path}" title="{title}">{visible}</a><span class="time">{date}</span></div></li>',
-            f'<div class="newItem"><h3 class="newTitle"><a href="{path}" title="{title}">{visible}</a></h3><span class="newTime">{date}</span></div>',
-            f'<div class="newList"><a class="newTitleLink" href="{path}" title="{title}">{visible}</a><div class="leftTime"><span class="newTime">{date}</span></div></div>',
-            f'<div class="p_articles newLi"><a class="showBoxLink" href="{path}" title="{title}">{visible}</a><p class="TimeBox">{date}</p></div>',
-            f'<div class="p_articles"><a class="e_link" href="{path}" title="{title}">{visible}</a><div class="p_time">{date}</div></div>',
-        ][markup])
-    container = ['<ul class="p_news">', '<div class="p_news">', '<div class="p_news">',
-                 '<div class="newUl p_news">', '<div class="p_news">'][markup]
+        rows.append(
+            [
+                f'<li class="p_news_item"><div class="h3"><a href="{path}" title="{title}">{visible}</a><span class="time">{date}</span></div></li>',
+                f'<div class="newItem"><h3 class="newTitle"><a href="{path}" title="{title}">{visible}</a></h3><span class="newTime">{date}</span></div>',
+                f'<div class="newList"><a class="newTitleLink" href="{path}" title="{title}">{visible}</a><div class="leftTime"><span class="newTime">{date}</span></div></div>',
+                f'<div class="p_articles newLi"><a class="showBoxLink" href="{path}" title="{title}">{visible}</a><p class="TimeBox">{date}</p></div>',
+                f'<div class="p_articles"><a class="e_link" href="{path}" title="{title}">{visible}</a><div class="p_time">{date}</div></div>',
+            ][markup]
+        )
+    container = [
+        '<ul class="p_news">',
+        '<div class="p_news">',
+        '<div class="p_news">',
+        '<div class="newUl p_news">',
+        '<div class="p_news">',
+    ][markup]
     closing = "</ul>" if markup == 0 else "</div>"
     return container + "\n" + "\n".join(rows) + "\n" + closing
 
 
-def _list_fragment(writer: _Writer, chunk: list[tuple[dict[str, Any], str]], page: int,
-                   pages: int) -> str:
+def _list_fragment(
+    writer: _Writer, chunk: list[tuple[dict[str, Any], str]], page: int, pages: int
+) -> str:
     spec = writer.spec
     component = _component(spec)
     pager = "".join(

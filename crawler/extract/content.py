@@ -6,6 +6,7 @@ Shared by every layout: a layout only says *which* element holds the body.
 from __future__ import annotations
 
 import copy
+
 from lxml import etree, html
 
 from crawler.extract.urls import absolute_url, file_name, is_attachment_url
@@ -14,12 +15,16 @@ from crawler.text import clean_line, clean_text, is_chrome_line, strip_glosses
 
 # Elements whose start and end break a line.
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote br center dd div dl dt figcaption figure footer form h1 h2 "
-    "h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td th thead tfoot tr ul"
-    .split()
+    (
+        "address article aside blockquote br center dd div dl dt figcaption figure footer form "
+        "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td th thead tfoot "
+        "tr ul"
+    ).split()
 )
 # Elements whose text is never article text.
-SKIPPED_TAGS = frozenset("script style noscript template rt rp rtc iframe object embed".split())
+SKIPPED_TAGS = frozenset(
+    ["script", "style", "noscript", "template", "rt", "rp", "rtc", "iframe", "object", "embed"]
+)
 _UNSAFE_ATTRIBUTE_PREFIX = "on"
 LAZY_SRC_ATTRIBUTES = ("data-original", "data-src", "data-lazy-src", "src")
 
@@ -85,9 +90,7 @@ def sanitised_html(element: html.HtmlElement, base_url: str) -> str:
     for node in body.iter():
         if isinstance(node.tag, str):
             _clean_node(node, base_url)
-    inner = (body.text or "") + "".join(
-        html.tostring(child, encoding="unicode") for child in body
-    )
+    inner = (body.text or "") + "".join(html.tostring(child, encoding="unicode") for child in body)
     return inner.strip()
 
 

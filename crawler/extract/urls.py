@@ -7,8 +7,28 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from w3lib.url import canonicalize_url, safe_url_string
 
+from crawler.errors import ConfigError
+
 ATTACHMENT_EXTENSIONS = frozenset(
-    "pdf doc docx xls xlsx ppt pptx wps et dps ofd zip rar 7z txt csv rtf".split()
+    [
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "wps",
+        "et",
+        "dps",
+        "ofd",
+        "zip",
+        "rar",
+        "7z",
+        "txt",
+        "csv",
+        "rtf",
+    ]
 )
 _NOT_PAGES = ("javascript:", "mailto:", "tel:", "#", "data:")
 
@@ -43,3 +63,11 @@ def is_attachment_url(url: str) -> bool:
 def file_name(url: str) -> str:
     """The last path segment, percent-decoded: the fallback name of an attachment."""
     return unquote(posixpath.basename(urlsplit(url).path))
+
+
+def check_start_url(url: str) -> str:
+    """``url`` if it can start a crawl (absolute http/https with a host); else ConfigError."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"not an http(s) URL: {url!r}")
+    return url

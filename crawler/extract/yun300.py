@@ -264,7 +264,9 @@ class Yun300List:
         found = _TOTAL_PAGE.search(self._scripts())
         if found:
             return max(1, int(found.group(1)))
-        numbers = [int(n) for n in self.sel.css("div.pageNum a::text, div.pageNum::text").re(r"\d+")]
+        numbers = [
+            int(n) for n in self.sel.css("div.pageNum a::text, div.pageNum::text").re(r"\d+")
+        ]
         return max(numbers, default=1)
 
     def page_size(self) -> int | None:
@@ -284,7 +286,11 @@ class Yun300List:
 
     def list_do_form(self, page: int) -> dict[str, str]:
         """The form fields that ask list.do for ``page`` (1-based)."""
-        form = {"compId": self.component_id() or "", "cid": self.cid() or "", "currentPage": str(page)}
+        form = {
+            "compId": self.component_id() or "",
+            "cid": self.cid() or "",
+            "currentPage": str(page),
+        }
         size = self.page_size()
         if size:
             form["pageSize"] = str(size)

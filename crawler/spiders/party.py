@@ -12,9 +12,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import FormRequest, Request, Spider
-from scrapy.settings import BaseSettings
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
     ConnectionRefusedError,
@@ -27,6 +27,7 @@ from w3lib.encoding import http_content_type_encoding
 
 from crawler.errors import ConfigError, ExtractError
 from crawler.extract import extract, parse_list
+from crawler.extract.urls import check_start_url
 from crawler.items import Article, PageFailure
 from crawler.settings import user_agent
 
@@ -62,8 +63,7 @@ class PartySpider(Spider):
         if not self.start_urls:
             raise ConfigError("no start URL: pass -a start_url=URL (a section list page)")
         for url in self.start_urls:
-            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-                raise ConfigError(f"not an http(s) URL: {url!r}")
+            check_start_url(url)
         self.allowed_domains = sorted({urlsplit(url).hostname or "" for url in self.start_urls})
 
     @classmethod
@@ -97,8 +97,9 @@ class PartySpider(Spider):
         self.crawler.stats.inc_value("partyfield/list_pages")
         yield from self._next_list_page(paging, 2)
 
-    def parse_list_page(self, response: Response, paging: ListPaging, page: int
-                        ) -> Iterator[Request | PageFailure]:
+    def parse_list_page(
+        self, response: Response, paging: ListPaging, page: int
+    ) -> Iterator[Request | PageFailure]:
         """A list.do fragment: its articles, then the next page while there is one."""
         listing = parse_list(paging.section_url, response.body, http_charset=_charset(response))
         self.crawler.stats.inc_value("partyfield/list_pages")
@@ -108,12 +109,16 @@ class PartySpider(Spider):
     def _next_list_page(self, paging: ListPaging, page: int) -> Iterator[Request]:
         if page <= paging.page_count:
             yield FormRequest(
-                paging.endpoint, formdata=paging.form_for(page), callback=self.parse_list_page,
-                errback=self.on_error, cb_kwargs={"paging": paging, "page": page},
+                paging.endpoint,
+                formdata=paging.form_for(page),
+                callback=self.parse_list_page,
+                errback=self.on_error,
+                cb_kwargs={"paging": paging, "page": page},
             )
 
-    def _detail_requests(self, response: Response, urls: list[str]
-                         ) -> Iterator[Request | PageFailure]:
+    def _detail_requests(
+        self, response: Response, urls: list[str]
+    ) -> Iterator[Request | PageFailure]:
         if not urls:
             yield PageFailure(response.url, "extract", "list page without article links")
         for url in urls:
@@ -139,25 +144,25 @@ class PartySpider(Spider):
 
     def on_error(self, failure: Failure) -> Iterator[PageFailure]:
         request: Request = failure.request  # type: ignore[attr-defined]
-        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+        error = failure.value
+        if isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
             self.crawler.stats.inc_value("partyfield/robots_disallowed")
             logger.info("robots.txt disallows %s", request.url)
             return
-        yield PageFailure(request.url, "fetch", describe_failure(failure))
+        yield PageFailure(request.url, "fetch", describe_error(error))
 
 
-def describe_failure(failure: Failure) -> str:
+def describe_error(error: BaseException | None) -> str:
     """One line saying why a download failed."""
-    if failure.check(HttpError):
-        response = failure.value.response
-        return f"HTTP {response.status}"
-    if failure.check(DNSLookupError):
+    if isinstance(error, HttpError):
+        return f"HTTP {error.response.status}"
+    if isinstance(error, DNSLookupError):
         return "DNS lookup failed"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if isinstance(error, TimeoutError | TCPTimedOutError):
         return "timed out"
-    if failure.check(ConnectionRefusedError):
+    if isinstance(error, ConnectionRefusedError):
         return "connection refused"
-    return f"{failure.type.__name__}: {failure.getErrorMessage()}"
+    return f"{type(error).__name__}: {error}"
 
 
 def _charset(response: Response) -> str | None:

@@ -30,7 +30,18 @@ _HAN_RUN_END = re.compile(rf"[{HAN}]+$")
 
 MAX_GLOSSED_CHARS = 8  # longest word a single gloss reads (高质量(gāo zhì liàng) is 3)
 # Words that mark a text *about* pinyin, whose few glosses are content, not injection.
-DISCUSSION_MARKERS = ("拼音", "读音", "讀音", "注音", "读作", "讀作", "念作", "唸作", "发音", "發音")
+DISCUSSION_MARKERS = (
+    "拼音",
+    "读音",
+    "讀音",
+    "注音",
+    "读作",
+    "讀作",
+    "念作",
+    "唸作",
+    "发音",
+    "發音",
+)
 DISCUSSION_MAX_GLOSS_RATIO = 0.02  # glosses per Han character above which a text is injected
 DISCUSSION_MAX_GLOSSES = 3  # a discussion may always show this many readings
 
@@ -125,7 +136,9 @@ def is_pinyin_discussion(text: str) -> bool:
     if not any(marker in text for marker in DISCUSSION_MARKERS):
         return False
     han_count = len(re.findall(rf"[{HAN}]", text))
-    return count_glosses(text) <= max(DISCUSSION_MAX_GLOSSES, han_count * DISCUSSION_MAX_GLOSS_RATIO)
+    return count_glosses(text) <= max(
+        DISCUSSION_MAX_GLOSSES, han_count * DISCUSSION_MAX_GLOSS_RATIO
+    )
 
 
 def strip_glosses(text: str) -> str:

@@ -1,0 +1,61 @@
+"""Shared fixtures: fixture sites served over real HTTP on 127.0.0.1, and a crawl runner."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crawler.demo.server import SiteServer, serve
+from crawler.demo.site import BuiltSite, SiteSpec, build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+CRAWL_TIMEOUT = 180  # seconds; a crawl of a fixture site takes about one
+
+
+@dataclass
+class ServedSite:
+    site: BuiltSite
+    server: SiteServer
+
+    @property
+    def start_url(self) -> str:
+        return self.server.url + self.site.start_path
+
+    def url(self, path: str) -> str:
+        return self.server.url + path
+
+
+@pytest.fixture
+def served_site(tmp_path: Path) -> Iterator[Callable[..., ServedSite]]:
+    """Factory: build a site from a SiteSpec under tmp_path and serve it on 127.0.0.1:0."""
+    with ExitStack() as stack:
+        count = 0
+
+        def make(spec: SiteSpec | None = None) -> ServedSite:
+            nonlocal count
+            count += 1
+            root = tmp_path / f"site{count}"
+            site = build_site(root, spec)
+            return ServedSite(site, stack.enter_context(serve(root)))
+
+        yield make
+
+
+def run_cli(
+    *args: str, cwd: Path, timeout: int = CRAWL_TIMEOUT
+) -> subprocess.CompletedProcess[str]:
+    """Run ``partyfield ARGS`` in a subprocess (a crawl needs a fresh Twisted reactor)."""
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

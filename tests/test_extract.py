@@ -1,0 +1,145 @@
+"""Extraction page fixtures: tests/pages/yun300/<case>/ holds page.html (exact bytes),
+case.json (url, http_charset) and expected.json (the whole Article). One test per case and
+field, so a failure names ``case/field``."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.errors import ExtractError
+from crawler.extract import extract, parse_list
+
+PAGES = Path(__file__).parent / "pages"
+CASES = sorted(p.name for p in (PAGES / "yun300").iterdir() if p.is_dir())
+FIELDS = [f.name for f in dataclasses.fields(__import__("crawler.items").items.Article)]
+
+
+def _load(case: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    folder = PAGES / "yun300" / case
+    meta = json.loads((folder / "case.json").read_text("utf-8"))
+    article = extract(
+        meta["url"], (folder / "page.html").read_bytes(), http_charset=meta["http_charset"]
+    )
+    assert article is not None
+    got = json.loads(json.dumps(dataclasses.asdict(article), ensure_ascii=False))
+    return got, json.loads((folder / "expected.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize("case", CASES)
+def test_page_field(case: str, field: str) -> None:
+    got, expected = _load(case)
+    assert got[field] == expected[field]
+
+
+def test_shared_sample_matches_the_spine_issue() -> None:
+    got, _ = _load("sample")
+    assert got["section"] == "黨群園地"
+    assert got["title"] == (
+        "尹弘主持召開全省安全生産緊急會議時強調 深刻汲取慘痛教訓 時刻繃緊安全之弦 "
+        "以更大力度更實舉措抓好安全生産工作 葉建春作具體部署 唐一軍吳忠瓊出席"
+    )
+    assert got["category"] == "專題會議精神學習"
+    assert (got["author"], got["source"], got["views"], got["summary"]) == (None,) * 4
+    assert got["published_at"] == "2024-01-29T09:58:00+08:00"
+    lines = got["body"].split("\n")
+    assert len(lines) == 13
+    assert lines[:4] == [
+        "尹弘主持召開全省安全生産緊急會議時強調",
+        "深刻汲取慘痛教訓 時刻繃緊安全之弦",
+        "以更大力度更實舉措抓好安全生産工作",
+        "葉建春作具體部署 唐一軍吳忠瓊出席",
+    ]
+    assert "縣(市、區)" in lines[-1] and "鄉(鎮、街道)" in lines[-1]
+    for chrome in ("掃二維碼用手機看", "微信公衆号", "上一個:", "下一個:", "Copyright", "版權所有"):
+        assert chrome not in got["body"] and chrome not in got["body_html"]
+    assert "(ān)" not in got["body_html"] and "<script" not in got["body_html"]
+
+
+def test_list_page_gives_links_paging_and_form() -> None:
+    listing = parse_list(
+        "http://www.example-mining.cn/news/12/", (PAGES / "yun300-list.html").read_bytes()
+    )
+    assert listing.article_urls() == [
+        f"http://www.example-mining.cn/news/{n}.html" for n in (2213, 2212, 2211)
+    ]
+    assert listing.page_count() == 3
+    assert listing.list_endpoint() == "http://www.example-mining.cn/comp/portalResNews/list.do"
+    assert listing.list_do_form(2) == {
+        "compId": "portalResNews_list-16169974308791234",
+        "cid": "12",
+        "currentPage": "2",
+        "pageSize": "3",
+    }
+
+
+def test_list_fragment_gives_links_and_count() -> None:
+    fragment = parse_list(
+        "http://www.example-mining.cn/news/12/",
+        (PAGES / "yun300-list-page2.fragment.html").read_bytes(),
+    )
+    assert [u.rsplit("/", 1)[1] for u in fragment.article_urls()] == [
+        "2210.html",
+        "2209.html",
+        "2208.html",
+    ]
+    assert fragment.page_count() == 3
+
+
+def test_page_count_falls_back_to_the_pager() -> None:
+    html = (PAGES / "yun300-list.html").read_text("utf-8").replace("totalPage", "pagesInAll")
+    assert parse_list("http://x.cn/news/12/", html).page_count() == 3
+
+
+def test_attachment_links_in_lists_are_not_articles() -> None:
+    html = (
+        (PAGES / "yun300-list.html")
+        .read_text("utf-8")
+        .replace("/news/2212.html", "/uploads/notice.pdf")
+    )
+    listing = parse_list("http://x.cn/news/12/", html)
+    assert "http://x.cn/uploads/notice.pdf" not in listing.article_urls()
+    assert listing.attachment_urls() == ["http://x.cn/uploads/notice.pdf"]
+
+
+def test_list_page_is_not_an_article() -> None:
+    assert extract("http://x.cn/news/12/", (PAGES / "yun300-list.html").read_bytes()) is None
+
+
+def test_yun300_page_without_body_is_an_extract_error() -> None:
+    html = (PAGES / "yun300" / "sample" / "page.html").read_text("utf-8")
+    broken = html.replace('data-ename="资讯详细描述"', "").replace("p_articles", "p_gone")
+    with pytest.raises(ExtractError):
+        extract("http://x.cn/news/1.html", broken)
+
+
+def test_header_charset_wins_over_meta() -> None:
+    html = (
+        "<html><head><meta charset='utf-8'></head><body><div class='p_NewsDetail'><h1>黨建</h1>"
+        "<div data-ename='资讯详细描述'><p>正文內容</p></div></div></body></html>"
+    )
+    article = extract("http://x.cn/news/1.html", html.encode("gbk"), http_charset="gbk")
+    assert article is not None and article.title == "黨建" and article.body == "正文內容"
+
+
+def test_generic_page_is_read() -> None:
+    html = (
+        "<html><head><title>通知-某市政府</title></head><body><h1>關於做(zuò)好安全工作的通知</h1>"
+        "<div class='date'>2024-03-01</div><div id='zoom'>"
+        + "<p>各單位要認真落實安全生產責任制。</p>" * 8
+        + "<p><a href='/f/a.pdf'>附件</a></p></div></body></html>"
+    )
+    article = extract("http://gov.example.cn/a/1.html", html)
+    assert article is not None
+    assert article.title == "關於做好安全工作的通知"
+    assert article.published_at == "2024-03-01"
+    assert article.attachments[0].url == "http://gov.example.cn/f/a.pdf"
+
+
+def test_page_without_article_is_none() -> None:
+    assert extract("http://x.cn/", "<html><body><p>首頁</p></body></html>") is None

@@ -1,0 +1,185 @@
+"""Pinyin glosses: every rule in both directions, and properties that hold for any text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crawler.text import strip_glosses
+from crawler.text.gloss import HAN, is_pinyin_discussion, strip_glosses_everywhere
+
+REMOVED = [
+    ("安(ān)全生産工作(zuò)", "安全生産工作"),
+    ("科(kē)技(jì )", "科技"),
+    ("安（ān）全", "安全"),
+    ("的(de)", "的"),
+    ("安全(ān quán)", "安全"),
+    ("高质量(gāo zhì liàng)发展", "高质量发展"),
+    ("安全(ānquán)", "安全"),
+    ("件(jiàn)(a)", "件(a)"),
+    ("縣(市、區(qū))", "縣(市、區)"),
+    ("(直轄市、自治區(qū))", "(直轄市、自治區)"),
+    ("大學(xué)(北京)", "大學(北京)"),
+    ("〔關(guān)鍵詞〕", "〔關鍵詞〕"),
+    ("分(fēn)類:", "分類:"),
+    ("會(hui)(hui)議", "會議"),
+    ("的(de)(de)(de)", "的"),
+    ("省長(cháng)", "省長"),
+    ("為(wèi)契機", "為契機"),
+    ("會(huì)計", "會計"),
+    ("安(an1)全", "安全"),
+    ("绿(lv4)色", "绿色"),
+    ("綠(lü4)色", "綠色"),
+    ("女(nu:3)職工", "女職工"),
+    ("安(Ān)全", "安全"),
+    ("安( ān )全", "安全"),
+    ("安(a\u0304n)全", "安全"),  # tone mark as a combining character
+    ("嗯(ǹg)", "嗯"),
+    ("學(xue2)習", "學習"),
+    ("他(ta5)", "他"),
+]
+KEPT = [
+    "(一)",
+    "（二）",
+    "(2023)",
+    "(WHO)",
+    "附件(a)",
+    "(以下簡稱“集團”)",
+    "漢語拼音(Hanyu Pinyin)",
+    "(市、區)",
+    "12.5億元(同比增長8.3%)",
+    "JX-2024(03)號",
+    "字母a(ā)",
+    "村(居)民",
+    "11省(市)",
+    "念(háo)",
+    "(通訊員 夏丹)",
+    "注音(ㄓㄨˋ ㄧㄣ)",
+    "假名(かな)",
+    "見http://a.cn/x(1).pdf",
+    "第(3)款",
+    "甲方(Party A)",
+    "公司(Co.)",
+    "(a)項",
+    "安 (ān)",
+    "(ān)",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REMOVED, ids=[t for t, _ in REMOVED])
+def test_gloss_removed(text: str, expected: str) -> None:
+    assert strip_glosses(text) == expected
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_parenthesis_kept(text: str) -> None:
+    assert strip_glosses(text) == text
+
+
+def test_pinyin_discussion_keeps_its_few_readings() -> None:
+    text = "語言文字工作者講解了多音字的讀音，例如“長”讀作長(cháng)時表示長度，讀作長(zhǎng)時表示成長。"
+    assert is_pinyin_discussion(text)
+    assert strip_glosses(text) == text
+    assert "長(cháng)" not in strip_glosses_everywhere(text)
+
+
+def test_injected_text_mentioning_pinyin_is_still_cleaned() -> None:
+    injected = "拼音模式：安(ān)全生(shēng)産工(gōng)作(zuò)會(huì)議(yì)在(zài)省(shěng)會(huì)召(zhào)開(kāi)"
+    assert not is_pinyin_discussion(injected)
+    assert strip_glosses(injected) == "拼音模式：安全生産工作會議在省會召開"
+
+
+def test_seed_article_has_no_gloss_left(seed_text: str) -> None:
+    cleaned = strip_glosses(seed_text)
+    assert not re.search(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü ]+[)）]", cleaned)
+    assert "縣(市、區)" in cleaned and "鄉(鎮、街道)" in cleaned
+
+
+@pytest.fixture
+def seed_text() -> str:
+    from pathlib import Path
+
+    return (Path(__file__).parent / "pages" / "party-field-article.txt").read_text("utf-8")
+
+
+# ---------------------------------------------------------------- properties
+
+han = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+pieces = st.one_of(
+    st.text(han, min_size=1, max_size=6),
+    st.sampled_from(
+        [
+            "(ān)",
+            "（zuò）",
+            "(jì )",
+            "(de)",
+            "(a)",
+            "(一)",
+            "(2023)",
+            "(WHO)",
+            "(市、區)",
+            "(",
+            ")",
+            "（",
+            "）",
+            " ",
+            "，",
+            "a",
+            "1",
+        ]
+    ),
+)
+texts = st.lists(pieces, max_size=30).map("".join)
+PAREN_GROUP = re.compile(r"[(（][^()（）]*[)）]")
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_strip_glosses_is_idempotent(text: str) -> None:
+    once = strip_glosses(text)
+    assert strip_glosses(once) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_no_han_character_outside_parentheses_is_lost(text: str) -> None:
+    outside = PAREN_GROUP.sub("", text)
+    kept_outside = PAREN_GROUP.sub("", strip_glosses(text))
+    assert re.findall(f"[{HAN}]", kept_outside) == re.findall(f"[{HAN}]", outside)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_only_pinyin_groups_are_removed(text: str) -> None:
+    """Whatever disappears is a parenthesised run of Latin letters, spaces and tone digits."""
+    result = strip_glosses(text)
+    assert len(result) <= len(text)
+    removed = _removed_spans(text, result)
+    for span in removed:
+        assert re.fullmatch(r"([(（][^()（）\u4e00-\u9fff]*[)）])+", span), span
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_characters="()（）"), max_size=60))
+def test_text_without_parentheses_is_unchanged(text: str) -> None:
+    assert strip_glosses(text) == text
+
+
+def _removed_spans(original: str, result: str) -> list[str]:
+    """The runs of ``original`` missing from ``result`` (result is a subsequence of it)."""
+    spans, current, position = [], "", 0
+    for char in original:
+        if position < len(result) and result[position] == char:
+            if current:
+                spans.append(current)
+                current = ""
+            position += 1
+        else:
+            current += char
+    if current:
+        spans.append(current)
+    assert position == len(result), "the result is not the original with parts removed"
+    return spans
