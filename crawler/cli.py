@@ -79,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a Scrapy setting",
     )
     crawl.set_defaults(run=cmd_crawl)
+
+    imports = commands.add_parser(
+        "import", help="archive saved detail pages (.html) and flattened text dumps (.txt)"
+    )
+    imports.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
+    _db_option(imports)
+    imports.set_defaults(run=cmd_import)
     return parser
 
 
@@ -147,6 +154,30 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             f"{run['new'] + run['updated'] + run['unchanged']} archived",
             EXIT_FAILED,
         )
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from crawler.importer import import_files
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        raise ConfigError(f"no such file or folder: {missing[0]}")
+    db = archive_path(str(args.db) if args.db else None)
+    archive = Archive.open(db)
+    tally = {"imported": 0, "skipped": 0, "failed": 0}
+    try:
+        for result in import_files(archive, args.paths):
+            tally[result.outcome] += 1
+            print(f"{result.outcome:8} {result.path}  ({result.detail})")
+    finally:
+        archive.close()
+    print(
+        f"{tally['imported']} imported, {tally['skipped']} skipped, {tally['failed']} failed "
+        f"into {db}"
+    )
+    if tally["failed"]:
+        return _fail(f"{tally['failed']} of {sum(tally.values())} files failed", EXIT_FAILED)
     return EXIT_OK
 
 

@@ -183,3 +183,26 @@ def _removed_spans(original: str, result: str) -> list[str]:
         spans.append(current)
     assert position == len(result), "the result is not the original with parts removed"
     return spans
+
+
+legit_groups = st.sampled_from(
+    [
+        "(一)",
+        "（二）",
+        "(2023)",
+        "(WHO)",
+        "(市、區)",
+        "(以下簡稱“集團”)",
+        "(通訊員 夏丹)",
+        "(同比增長8.3%)",
+        "(a)",
+        "(Hanyu Pinyin)",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(han, min_size=1, max_size=5), legit_groups), max_size=20))
+def test_text_with_only_real_parentheses_is_unchanged(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert strip_glosses(text) == text

@@ -16,7 +16,15 @@ from crawler.extract.yun300 import Yun300Detail, Yun300List, matches_detail, mat
 from crawler.items import Article
 from crawler.text import strip_ruby
 
-__all__ = ["LAYOUTS", "Layout", "Yun300List", "extract", "parse_list", "selector_for"]
+__all__ = [
+    "LAYOUTS",
+    "Layout",
+    "Yun300List",
+    "declared_url",
+    "extract",
+    "parse_list",
+    "selector_for",
+]
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,14 @@ def extract(url: str, html: str | bytes, *, http_charset: str | None = None) -> 
         if layout.matches(sel):
             return layout.read(url, sel)
     return None
+
+
+def declared_url(html: str | bytes) -> str | None:
+    """The absolute URL a saved page names for itself (canonical link or og:url), if any."""
+    sel = selector_for(html)
+    found = sel.css("link[rel=canonical]::attr(href), meta[property='og:url']::attr(content)")
+    url = (found.get() or "").strip()
+    return url if url.startswith(("http://", "https://")) else None
 
 
 def parse_list(url: str, html: str | bytes, *, http_charset: str | None = None) -> Yun300List:

@@ -32,3 +32,11 @@ def _guess_chinese(body: bytes) -> str | None:
     except UnicodeDecodeError:
         return "gb18030"
     return "utf-8"
+
+
+def decode_text(data: bytes) -> str:
+    """A plain-text file: BOM or UTF-8 when it decodes, else GB18030; never an error."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    encoding = _guess_chinese(data) or "utf-8"
+    return data.decode(encoding, errors="replace")

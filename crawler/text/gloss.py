@@ -5,8 +5,10 @@ only when the pinyin is a valid reading of those characters (any of pypinyin's h
 readings, never the contextual one, because injected glosses are often contextually wrong:
 ``省長(cháng)``). Anything else in parentheses (``(一)``, ``(WHO)``, ``件(a)``) stays.
 
-Speed: one compiled regex finds candidate parentheses holding only pinyin letters; readings are
-consulted only for candidates, and every decision is cached on (characters, gloss).
+Speed: ``re.split`` cuts the text at every innermost parenthesis group in one C pass; each group
+then gets a verdict cached on (the character before it, the group), so the usual
+one-character gloss costs one cache lookup. Only stacked glosses and glosses of whole words
+look further back, at up to MAX_GLOSSED_CHARS characters of the text already kept.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import islice
+from operator import add, itemgetter
 
 from pypinyin import Style, pinyin
 
@@ -23,10 +27,13 @@ _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ"
 _PINYIN_LETTERS = "a-zA-Z" + _TONE_VOWELS + _TONE_VOWELS.upper() + "\u0300\u0301\u0304\u030c"
 # One parenthesis group holding only pinyin: letters, tone digits, "u:" and inner spaces.
 _GROUP = rf"[(（][ \u3000]*[{_PINYIN_LETTERS}][{_PINYIN_LETTERS}1-5:'’ \u3000]*[)）]"
-# Candidates: a run of groups right after a Han character (stacked ``的(de)(de)`` included).
-_CANDIDATE = re.compile(rf"(?<=[{HAN}])(?:{_GROUP})+")
+# Innermost parenthesis groups, captured so that re.split keeps them: text, group, text, …
+_INNER_GROUPS = re.compile(r"([(（][^()（）\n]{1,40}[)）])")
 _ONE_GROUP = re.compile(_GROUP)
+_IS_HAN = re.compile(rf"[{HAN}]")
+_LAST_CHAR = itemgetter(slice(-1, None))  # "" for an empty string
 _HAN_RUN_END = re.compile(rf"[{HAN}]+$")
+_HAN_CHAR = re.compile(rf"[{HAN}]")
 
 MAX_GLOSSED_CHARS = 8  # longest word a single gloss reads (高质量(gāo zhì liàng) is 3)
 # Words that mark a text *about* pinyin, whose few glosses are content, not injection.
@@ -42,6 +49,7 @@ DISCUSSION_MARKERS = (
     "发音",
     "發音",
 )
+_DISCUSSION = re.compile("|".join(DISCUSSION_MARKERS))
 DISCUSSION_MAX_GLOSS_RATIO = 0.02  # glosses per Han character above which a text is injected
 DISCUSSION_MAX_GLOSSES = 3  # a discussion may always show this many readings
 
@@ -93,52 +101,86 @@ def _is_gloss_of(han_run: str, group: str) -> bool:
 
 
 @lru_cache(maxsize=262144)
-def _strip_groups(han_run: str, groups: str) -> str:
-    """What remains of a run of parenthesis groups written after ``han_run``."""
-    kept: list[str] = []
-    for match in _ONE_GROUP.finditer(groups):
-        group = match.group()
-        # A group kept stands between the characters and any later group, shielding it.
-        if kept or not _is_gloss_of(han_run, group):
-            kept.append(group)
-    return "".join(kept)
+def _replacement(key: str) -> str | None:
+    """What becomes of a group, from ``key`` = the character before it + the group.
+
+    "" for a one-character gloss of that character; the group itself when it cannot be a gloss
+    there; None when it may read a longer word ending in that character, or follows another
+    group (stacked glosses), so the text further back decides. One string key keeps the cache
+    lookup cheap: this runs once per parenthesis group of every text.
+    """
+    char_before, group = key[0], key[1:]
+    if char_before in "(（" or not group:  # nothing before the group but another group
+        return None
+    if not _IS_HAN.match(char_before) or not _ONE_GROUP.fullmatch(group):
+        return group
+    return "" if _is_gloss_of(char_before, group) else None
 
 
-def _replacement(match: re.Match[str]) -> str:
-    start = match.start()
-    window = match.string[max(0, start - MAX_GLOSSED_CHARS) : start]
-    han_run = _HAN_RUN_END.search(window)
-    return _strip_groups(han_run.group() if han_run else "", match.group())
+def _kept_tail(parts: list[str], index: int) -> str:
+    """The last MAX_GLOSSED_CHARS characters kept before ``parts[index]``."""
+    tail = ""
+    for position in range(index - 1, -1, -1):
+        tail = parts[position] + tail
+        if len(tail) >= MAX_GLOSSED_CHARS:
+            break
+    return tail[-MAX_GLOSSED_CHARS:]
+
+
+def _strip_in_context(parts: list[str], index: int) -> str:
+    group = parts[index]
+    if not _ONE_GROUP.fullmatch(group):
+        return group
+    han_run = _HAN_RUN_END.search(_kept_tail(parts, index))
+    return "" if han_run and _is_gloss_of(han_run.group(), group) else group
+
+
+def _strip(text: str) -> tuple[str, list[str | None]]:
+    """``text`` without its glosses, and what became of each parenthesis group ("": removed)."""
+    parts = _INNER_GROUPS.split(text)  # even indexes: text; odd: one parenthesis group
+    # Most groups are decided by the one character before them, independently of each other,
+    # so all of them are looked up at once with C-level maps; the rest go one by one, in order.
+    groups = parts[1::2]
+    keys = map(add, map(_LAST_CHAR, islice(parts, 0, None, 2)), groups)
+    parts[1::2] = replaced = list(map(_replacement, keys))
+    if None in replaced:
+        for number, outcome in enumerate(replaced):
+            if outcome is None:
+                index = 2 * number + 1
+                parts[index] = groups[number]
+                parts[index] = replaced[number] = _strip_in_context(parts, index)
+    return "".join(parts), replaced
 
 
 def strip_glosses_everywhere(text: str) -> str:
     """Remove every gloss, with no regard for texts that discuss pinyin."""
     if "(" not in text and "（" not in text:
         return text
-    return _CANDIDATE.sub(_replacement, text)
+    return _strip(text)[0]
 
 
 def count_glosses(text: str) -> int:
     """How many parenthesis groups of ``text`` are glosses."""
-    removed = 0
-    for match in _CANDIDATE.finditer(text):
-        kept = _replacement(match)
-        removed += len(_ONE_GROUP.findall(match.group())) - len(_ONE_GROUP.findall(kept))
-    return removed
+    return _strip(text)[1].count("")
 
 
-def is_pinyin_discussion(text: str) -> bool:
+def is_pinyin_discussion(text: str, glosses: int | None = None) -> bool:
     """True for a text that talks about pronunciation and carries only a few glosses.
 
     Injected glosses come by the dozen (one every few characters); a text explaining a
-    reading (``“行”字讀作(háng)``) names pinyin and shows one now and then.
+    reading (``“行”字讀作(háng)``) names pinyin and shows one now and then. ``glosses`` is
+    the count when the caller already knows it.
     """
-    if not any(marker in text for marker in DISCUSSION_MARKERS):
+    if not _DISCUSSION.search(text):
         return False
-    han_count = len(re.findall(rf"[{HAN}]", text))
-    return count_glosses(text) <= max(
-        DISCUSSION_MAX_GLOSSES, han_count * DISCUSSION_MAX_GLOSS_RATIO
-    )
+    if glosses is None:
+        glosses = count_glosses(text)
+    if glosses <= DISCUSSION_MAX_GLOSSES:
+        return True
+    if glosses > len(text) * DISCUSSION_MAX_GLOSS_RATIO:  # too many even if all were Han
+        return False
+    han_count = len(_HAN_CHAR.findall(text))
+    return glosses <= max(DISCUSSION_MAX_GLOSSES, han_count * DISCUSSION_MAX_GLOSS_RATIO)
 
 
 def strip_glosses(text: str) -> str:
@@ -148,7 +190,7 @@ def strip_glosses(text: str) -> str:
     """
     if "(" not in text and "（" not in text:
         return text
-    stripped = _CANDIDATE.sub(_replacement, text)
-    if stripped != text and is_pinyin_discussion(text):
+    stripped, replaced = _strip(text)
+    if _DISCUSSION.search(text) and is_pinyin_discussion(text, replaced.count("")):
         return text
     return stripped
