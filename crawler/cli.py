@@ -7,6 +7,7 @@ Exit status: 0 success; 1 the run failed (see stderr); 2 bad usage or configurat
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import tempfile
@@ -18,7 +19,8 @@ from typing import Any
 from crawler.errors import ArchiveLocked, ConfigError, PartyfieldError
 from crawler.extract.urls import check_start_url
 from crawler.settings import archive_path
-from crawler.store import Archive
+from crawler.sites import load_sites
+from crawler.store import Archive, archive_lock
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 DEMO_PORT = 8930  # fixed so that re-running the demo archives the same URLs
@@ -66,8 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=cmd_demo)
 
     crawl = commands.add_parser("crawl", help="crawl section list pages (URLs of /news/<cid>/)")
-    crawl.add_argument("urls", nargs="+", metavar="URL", help="section list page URL")
+    crawl.add_argument("urls", nargs="*", metavar="URL", help="section list page URL")
+    crawl.add_argument(
+        "--sites",
+        type=Path,
+        metavar="FILE",
+        help="TOML file of sites and their section URLs (see README)",
+    )
     _db_option(crawl)
+    crawl.add_argument(
+        "--refresh", action="store_true", help="refetch archived articles and walk every list page"
+    )
+    crawl.add_argument(
+        "--resume", action="store_true", help="continue the last run of these URLs that was killed"
+    )
     crawl.add_argument(
         "-s",
         "--set",
@@ -79,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a Scrapy setting",
     )
     crawl.set_defaults(run=cmd_crawl)
+
+    runs = commands.add_parser("runs", help="list recent crawl and import runs")
+    _db_option(runs)
+    runs.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
+    runs.set_defaults(run=cmd_runs)
 
     imports = commands.add_parser(
         "import", help="archive saved detail pages (.html) and flattened text dumps (.txt)"
@@ -116,11 +135,25 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _crawl(urls: list[str], db: Path, overrides: dict[str, Any]) -> dict[str, Any]:
+def _mark_abandoned_runs(db: Path) -> None:
+    archive = Archive.open(db)
+    try:
+        if archive.mark_abandoned_runs():
+            print(
+                "an earlier run was killed; it is marked `killed` in the runs table",
+                file=sys.stderr,
+            )
+    finally:
+        archive.close()
+
+
+def _crawl(
+    urls: list[str], db: Path, overrides: dict[str, Any], resume: bool = False
+) -> dict[str, Any]:
     """Run one crawl and return its ``runs`` row."""
     from crawler.runner import run_crawl  # Scrapy and Twisted load only for crawling commands
 
-    run_id = run_crawl(urls, db, overrides)
+    run_id = run_crawl(urls, db, overrides, resume=resume)
     if run_id is None:
         raise ConfigError("the crawl did not start (see the log above)")
     archive = Archive.open(db)
@@ -131,9 +164,13 @@ def _crawl(urls: list[str], db: Path, overrides: dict[str, Any]) -> dict[str, An
 
 
 def _print_run(run: dict[str, Any], db: Path) -> None:
+    stats = json.loads(run["stats"] or "{}")
+    seconds = float(stats.get("elapsed_time_seconds", 0))
+    skipped = int(stats.get("partyfield/skipped/archived", 0))
     print(
         f"run {run['id']} {run['status']}: {run['new']} new, {run['updated']} updated, "
-        f"{run['unchanged']} unchanged, {run['errors']} errors, {run['requests']} requests"
+        f"{run['unchanged']} unchanged, {run['errors']} errors, {run['requests']} requests "
+        f"in {seconds:.1f}s ({skipped} archived articles not refetched)"
     )
     for error in run["error_rows"][:10]:
         print(f"  {error['stage']:8} {error['url']}  {error['reason']}")
@@ -142,11 +179,28 @@ def _print_run(run: dict[str, Any], db: Path) -> None:
     print(f"archive: {db}")
 
 
+def _crawl_plan(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
+    """Start URLs and setting overrides from the URLs, --sites, --refresh and -s options."""
+    urls = [check_start_url(url) for url in args.urls]
+    slots: dict[str, dict[str, Any]] = {}
+    if args.sites:
+        for site in load_sites(args.sites):
+            urls += [url for url in site.sections if url not in urls]
+            slots.update(site.download_slots())
+    if not urls:
+        raise ConfigError("nothing to crawl: give section URLs or --sites FILE")
+    overrides: dict[str, Any] = {"PARTYFIELD_REFRESH": args.refresh}
+    if slots:
+        overrides["DOWNLOAD_SLOTS"] = slots
+    return urls, overrides | dict(args.settings)
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     db = archive_path(str(args.db) if args.db else None)
-    for url in args.urls:
-        check_start_url(url)
-    run = _crawl(args.urls, db, dict(args.settings))
+    urls, overrides = _crawl_plan(args)
+    with archive_lock(db):
+        _mark_abandoned_runs(db)
+        run = _crawl(urls, db, overrides, resume=args.resume)
     _print_run(run, db)
     if run["status"] != "ok":
         return _fail(
@@ -155,6 +209,49 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             EXIT_FAILED,
         )
     return EXIT_OK
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    db = archive_path(str(args.db) if args.db else None)
+    if not db.exists():
+        raise ConfigError(f"no archive at {db}")
+    archive = Archive.open(db)
+    try:
+        rows = archive.recent_runs(args.limit)
+    finally:
+        archive.close()
+    print(format_runs(rows))
+    return EXIT_OK
+
+
+RUN_COLUMNS = (
+    "id",
+    "kind",
+    "started_at",
+    "finished_at",
+    "status",
+    "requests",
+    "new",
+    "updated",
+    "unchanged",
+    "errors",
+)
+
+
+def format_runs(rows: list[dict[str, Any]]) -> str:
+    """A plain text table of runs, newest first."""
+    table = [list(RUN_COLUMNS)] + [[_cell(row[c]) for c in RUN_COLUMNS] for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(RUN_COLUMNS))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        for line in table
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    return str(value).replace("+00:00", "Z")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -187,6 +284,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     db = archive_path(str(args.db) if args.db else None)
     with ExitStack() as stack:
+        stack.enter_context(archive_lock(db))
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="partyfield-")))
         site = build_site(folder)
         try:

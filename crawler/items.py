@@ -51,6 +51,23 @@ class PageFailure:
     reason: str  # one line, human readable
 
 
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    """An article as a section list shows it: what a re-run compares with the archive."""
+
+    url: str  # absolute detail page URL
+    title: str  # cleaned full title (@title when the visible one is cut), "" if none
+    date: str | None  # ISO date shown in the list, or None
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPaged:
+    """A run walked a section's list to its last page (the archive remembers it)."""
+
+    url: str  # the section's start URL
+    pages: int  # list pages it has
+
+
 _SPACE = re.compile(r"\s+")
 
 

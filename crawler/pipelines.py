@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -16,7 +17,7 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from crawler.errors import StoreError, ValidationError
-from crawler.items import Article, PageFailure, validate_article
+from crawler.items import Article, PageFailure, SectionPaged, validate_article
 from crawler.settings import archive_path
 from crawler.store import Archive, RunCounts
 
@@ -45,6 +46,7 @@ class ArchivePipeline:
         self.archive: Archive | None = None
         self.run_id: int | None = None
         self.counts = {"new": 0, "updated": 0, "unchanged": 0, "errors": 0}
+        self.paged_sections: list[SectionPaged] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -70,6 +72,8 @@ class ArchivePipeline:
             self._record(item.url, item.stage, item.reason)
         elif isinstance(item, Article):
             self._store(item)
+        elif isinstance(item, SectionPaged):
+            self.paged_sections.append(item)
         return item
 
     def _store(self, article: Article) -> None:
@@ -103,6 +107,12 @@ class ArchivePipeline:
         requests = int(stats.get("downloader/request_count", 0))
         status = run_status(reason, self.counts, self.max_error_ratio)
         self.stats.set_value("partyfield/status", status)
+        if status == "ok" and not self.counts["errors"]:
+            # Only a clean walk lets later runs stop early: a page that failed must be met again.
+            for section in self.paged_sections:
+                self.archive.mark_section_paged(
+                    section.url, urlsplit(section.url).hostname or "", section.pages, self.run_id
+                )
         self.archive.finish_run(
             self.run_id,
             status=status,

@@ -14,7 +14,9 @@ NEWSPIDER_MODULE = "crawler.spiders"  # where `scrapy genspider` would put a new
 
 ARCHIVE_DB = ""  # archive path; empty means $PARTYFIELD_DB, else archive/party.db
 PARTYFIELD_CONTACT_URL = "https://github.com/partyfield/partyfield"  # named in the User-Agent
-PARTYFIELD_MAX_ERROR_RATIO = 0.5  # a run whose failed/fetched page ratio passes this fails
+PARTYFIELD_MAX_ERROR_RATIO = 0.5  # a run whose failed share of pages passes this fails
+PARTYFIELD_REFRESH = False  # True: refetch archived articles and walk every list page
+PARTYFIELD_PROGRESS_INTERVAL = 10.0  # seconds between progress lines in the log; 0: none
 USER_AGENT = (
     "partyfield/0.1 (+https://github.com/partyfield/partyfield)"  # own value wins over the contact
 )
@@ -35,6 +37,19 @@ RETRY_TIMES = 2  # retries per request after the first try
 COOKIES_ENABLED = False  # the portals need none
 TELNETCONSOLE_ENABLED = False  # no listening port on scheduled hosts
 LOG_LEVEL = "INFO"  # one line per event; DEBUG shows every request
+SPIDER_MIDDLEWARES = {  # skip what the archive already has (see crawler/incremental.py)
+    "crawler.incremental.IncrementalMiddleware": 950,
+}
+EXTENSIONS = {"crawler.progress.Progress": 500}  # progress lines while crawling
+HTTPCACHE_ENABLED = True  # keep validators (ETag, Last-Modified) to ask "changed since?"
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"  # HTTP's own caching rules
+HTTPCACHE_DIR = "httpcache"  # under .scrapy/; `partyfield crawl` puts it beside the archive
+HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504]  # never keep server errors
+DEFAULT_REQUEST_HEADERS = {  # max-age=0: every cached page is revalidated (a conditional GET)
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh-TW;q=0.9,zh;q=0.8,en;q=0.5",
+    "Cache-Control": "max-age=0",
+}
 ITEM_PIPELINES = {  # validate, then store: the archive pipeline is the only DB writer
     "crawler.pipelines.ValidationPipeline": 100,
     "crawler.pipelines.ArchivePipeline": 900,

@@ -10,9 +10,12 @@ Tables (created by the named migrations below, never edited once released):
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
+import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +24,7 @@ from typing import Any, Literal
 import sqlite_utils
 from sqlite_utils.db import NotFoundError, Table
 
-from crawler.errors import STAGES, Stage, StoreError
+from crawler.errors import STAGES, ArchiveLocked, Stage, StoreError
 from crawler.items import Article, Attachment
 
 logger = logging.getLogger(__name__)
@@ -95,6 +98,15 @@ def _create_tables(db: sqlite_utils.Database) -> None:
     )
     db.table("errors").create_index(["run_id"])
     db.table("errors").create_index(["url"])
+
+
+@migrations(name="0002_sections")
+def _create_sections(db: sqlite_utils.Database) -> None:
+    # A section is "paged" once a run has walked its list to the last page: only then may a
+    # later run stop at the first page that holds nothing new.
+    db.table("sections").create(
+        {"url": str, "site": str, "pages": int, "last_paged_at": str, "run_id": int}, pk="url"
+    )
 
 
 def utc_now() -> str:
@@ -284,6 +296,35 @@ class Archive:
                 },
             )
 
+    def mark_abandoned_runs(self) -> int:
+        """Runs still "running" when nobody holds the lock were killed: say so."""
+        with self.db.atomic():
+            cursor = self.db.execute("update runs set status = 'killed' where status = 'running'")
+        return cursor.rowcount
+
+    def mark_section_paged(self, url: str, site: str, pages: int, run_id: int | None) -> None:
+        with self.db.atomic():
+            self.db.table("sections").upsert(
+                {
+                    "url": url,
+                    "site": site,
+                    "pages": pages,
+                    "last_paged_at": utc_now(),
+                    "run_id": run_id,
+                },
+                pk="url",
+            )
+
+    def is_section_paged(self, url: str) -> bool:
+        return bool(self.db.execute("select 1 from sections where url = ?", [url]).fetchone())
+
+    def title_and_date(self, url: str) -> tuple[str, str | None] | None:
+        """(title, published_at) of an archived article, for spotting changed list entries."""
+        row = self.db.execute(
+            "select title, published_at from articles where url = ?", [url]
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
     def record_error(self, run_id: int | None, url: str, stage: Stage, reason: str) -> None:
         if stage not in STAGES:
             raise ValueError(f"unknown stage {stage!r}")
@@ -310,3 +351,30 @@ class Archive:
 
     def count_articles(self) -> int:
         return self.articles.count
+
+
+@contextmanager
+def archive_lock(db_path: str | Path) -> Iterator[None]:
+    """Hold the archive's crawl lock (``<db>.lock``) or raise ArchiveLocked at once.
+
+    An OS lock (flock): the kernel drops it when its holder dies, even by SIGKILL, so a killed
+    run never blocks the next one.
+    """
+    lock_path = Path(f"{db_path}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise ArchiveLocked(f"another crawl holds {db_path} ({holder})") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {utc_now()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)

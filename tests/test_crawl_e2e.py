@@ -43,7 +43,7 @@ def assert_archive_matches(db: Path, served: ServedSite) -> None:
         assert row["site"] == "127.0.0.1"
 
 
-def test_crawl_archives_every_article_exactly_and_a_second_crawl_changes_nothing(
+def test_crawl_archives_every_article_exactly_and_a_refetch_changes_nothing(
     served_site: SiteFactory, tmp_path: Path
 ) -> None:
     served = served_site(SiteSpec())
@@ -55,7 +55,7 @@ def test_crawl_archives_every_article_exactly_and_a_second_crawl_changes_nothing
     assert served.server.log.paths().count("/comp/portalResNews/list.do") == 4
     before = archived(db)
 
-    second = run_cli("crawl", served.start_url, "--db", str(db), cwd=tmp_path)
+    second = run_cli("crawl", served.start_url, "--db", str(db), "--refresh", cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "0 new, 0 updated, 24 unchanged, 0 errors" in second.stdout
     after = archived(db)

@@ -2,8 +2,8 @@
 
 Serves the files of a site folder, answers ``/comp/<kind>/list.do`` (GET query or form POST)
 from ``_listdo/<cid>/<page>.html`` the way the portal does, honours ``site.json`` (HTTP charset
-or none, forced status codes), supports conditional GET (ETag / Last-Modified), and logs every
-request so tests can count them.
+or none, forced status codes, slow pages), supports conditional GET (ETag / Last-Modified),
+and logs every request so tests can count them.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import hashlib
 import json
 import mimetypes
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -78,6 +79,10 @@ def _handler(root: Path, log: RequestLog) -> type[BaseHTTPRequestHandler]:
             assert isinstance(status_overrides, dict)
             if path in status_overrides:
                 return self._send_status(path, int(status_overrides[path]))
+            delays = config.get("delay") or {}
+            assert isinstance(delays, dict)
+            if path in delays:
+                time.sleep(float(delays[path]))  # a slow server, for tests that need one
             file = self._file_for(path, params)
             if file is None or not file.is_file():
                 return self._send_status(path, 404)

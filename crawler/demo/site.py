@@ -42,7 +42,10 @@ class SiteSpec:
     robots_disallow: tuple[int, ...] = ()  # corpus indexes whose pages robots.txt forbids
     server_errors: tuple[int, ...] = ()  # corpus indexes whose detail page answers HTTP 500
     bodyless: tuple[int, ...] = ()  # corpus indexes whose page lost its body element
-    edits: dict[int, str] = field(default_factory=dict)  # index → paragraph appended (an edit)
+    newest: tuple[int, ...] = ()  # corpus indexes listed first, as the newest articles
+    changes: dict[int, dict[str, str]] = field(default_factory=dict)  # index → edits: "title",
+    # "date" replace those; "append" adds a paragraph to the body
+    response_delay: float = 0.0  # seconds the server waits before answering a detail page
 
 
 @dataclass
@@ -86,27 +89,31 @@ def build_site(root: Path, spec: SiteSpec | None = None) -> BuiltSite:
     """Write the site under ``root``; returns its start path and the expected articles."""
     spec = spec or SiteSpec()
     writer = _Writer(spec)
-    articles = list(corpus()[: spec.article_count])
-    paths = [f"/news/{spec.first_id + i}.html" for i in range(len(articles))]
+    count = len(corpus()) if spec.article_count is None else spec.article_count
+    indexes = [*spec.newest, *(i for i in range(count) if i not in spec.newest)]
+    articles = [_changed(corpus()[i], spec.changes.get(i)) for i in indexes]
+    paths = [f"/news/{spec.first_id + i}.html" for i in indexes]
     expected: dict[str, dict[str, Any]] = {}
     attachments: list[str] = []
-    for index, (article, path) in enumerate(zip(articles, paths, strict=True)):
-        article = _with_edit(article, spec.edits.get(index))
+    for index, article, path in zip(indexes, articles, paths, strict=True):
         html = _detail_page(writer, article, index, path)
         _write(root, path, html, spec.encoding)
         attachments += [href for _name, href in article.get("attachments", [])]
         if _is_archivable(spec, index):
             expected[path] = _expected(writer, article, index)
     _write_lists(root, writer, articles, paths)
-    _write_robots(root, spec, paths)
-    _write_site_json(root, spec, paths)
+    _write_robots(root, spec, paths, indexes)
+    _write_site_json(root, spec, paths, indexes)
     return BuiltSite(root, f"/news/{spec.cid}/", expected, paths, attachments)
 
 
-def _with_edit(article: dict[str, Any], added: str | None) -> dict[str, Any]:
-    if added is None:
+def _changed(article: dict[str, Any], changes: dict[str, str] | None) -> dict[str, Any]:
+    if not changes:
         return article
-    return {**article, "paragraphs": [*article["paragraphs"], added]}
+    changed = {**article, **{k: v for k, v in changes.items() if k in ("title", "date")}}
+    if "append" in changes:
+        changed["paragraphs"] = [*article["paragraphs"], changes["append"]]
+    return changed
 
 
 def _is_archivable(spec: SiteSpec, index: int) -> bool:
@@ -374,16 +381,22 @@ def _list_page(writer: _Writer, fragment: str) -> str:
 """
 
 
-def _write_robots(root: Path, spec: SiteSpec, paths: list[str]) -> None:
-    lines = ["User-agent: *", *(f"Disallow: {paths[i]}" for i in spec.robots_disallow)]
+def _path_of(paths: list[str], indexes: list[int], corpus_index: int) -> str:
+    return paths[indexes.index(corpus_index)]
+
+
+def _write_robots(root: Path, spec: SiteSpec, paths: list[str], indexes: list[int]) -> None:
+    forbidden = [_path_of(paths, indexes, i) for i in spec.robots_disallow]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in forbidden)]
     if not spec.robots_disallow:
         lines.append("Disallow: /admin/")
     (root / "robots.txt").write_text("\n".join(lines) + "\n", encoding="ascii")
 
 
-def _write_site_json(root: Path, spec: SiteSpec, paths: list[str]) -> None:
+def _write_site_json(root: Path, spec: SiteSpec, paths: list[str], indexes: list[int]) -> None:
     config = {
         "charset": spec.encoding if spec.charset_in_header else None,
-        "status": {paths[i]: 500 for i in spec.server_errors},
+        "status": {_path_of(paths, indexes, i): 500 for i in spec.server_errors},
+        "delay": {path: spec.response_delay for path in paths} if spec.response_delay else {},
     }
     (root / "site.json").write_text(json.dumps(config, indent=1), encoding="utf-8")

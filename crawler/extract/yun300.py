@@ -15,7 +15,7 @@ from parsel import Selector
 from crawler.errors import ExtractError
 from crawler.extract import content
 from crawler.extract.urls import absolute_url, canonical_url, is_attachment_url, site_of
-from crawler.items import Article, Attachment, content_hash_of
+from crawler.items import Article, Attachment, ListEntry, content_hash_of
 from crawler.text import clean_line, parse_published_at
 
 DETAIL_MARKERS = (
@@ -246,13 +246,29 @@ class Yun300List:
 
     def article_urls(self) -> list[str]:
         """Detail page URLs in list order, first markup variant that yields any; no files."""
+        return [entry.url for entry in self.entries()]
+
+    def entries(self) -> list[ListEntry]:
+        """The list's articles with their shown title (full when @title has it) and date."""
         for css in LIST_ITEM_LINKS:
-            hrefs = self.sel.css(f"{css}::attr(href)").getall()
-            urls = [absolute_url(self.url, href) for href in hrefs]
-            found = [u for u in dict.fromkeys(urls) if u and not is_attachment_url(u)]
+            links = self.sel.css(css)
+            found = [entry for link in links if (entry := self._entry(link)) is not None]
             if found:
-                return found
+                return list({entry.url: entry for entry in reversed(found)}.values())[::-1]
         return []
+
+    def _entry(self, link: Selector) -> ListEntry | None:
+        url = absolute_url(self.url, link.attrib.get("href", ""))
+        if url is None or is_attachment_url(url):
+            return None
+        title = clean_line(link.attrib.get("title") or " ".join(link.css("::text").getall()))
+        date = None
+        # The date sits beside the link, one to three levels up depending on the markup.
+        for ancestor in link.xpath("ancestor::*[position() <= 3]")[::-1]:
+            date = parse_published_at(" ".join(ancestor.css("::text").getall()))
+            if date:
+                break
+        return ListEntry(url=url, title=title, date=date[:10] if date else None)
 
     def attachment_urls(self) -> list[str]:
         hrefs = self.sel.css(".p_news a::attr(href)").getall()

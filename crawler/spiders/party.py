@@ -28,10 +28,16 @@ from w3lib.encoding import http_content_type_encoding
 from crawler.errors import ConfigError, ExtractError
 from crawler.extract import extract, parse_list
 from crawler.extract.urls import check_start_url
-from crawler.items import Article, PageFailure
+from crawler.items import Article, ListEntry, PageFailure, SectionPaged
 from crawler.settings import user_agent
 
 logger = logging.getLogger(__name__)
+
+
+# Request meta keys read by crawler.incremental.IncrementalMiddleware.
+META_ENTRY = "partyfield_entry"  # on detail requests: the ListEntry the list showed
+META_SECTION = "partyfield_section"  # on list.do requests: the section's start URL
+META_PREVIOUS_PAGE = "partyfield_previous_page"  # on list.do requests: URLs of the page before
 
 
 @dataclass(frozen=True)
@@ -75,9 +81,10 @@ class PartySpider(Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
-            yield Request(url, callback=self.parse_section, errback=self.on_error)
+            # dont_filter: a resumed run walks its sections again (see crawler.runner).
+            yield Request(url, callback=self.parse_section, errback=self.on_error, dont_filter=True)
 
-    def parse_section(self, response: Response) -> Iterator[Request | Article | PageFailure]:
+    def parse_section(self, response: Response) -> Iterator[Any]:
         """Page 1 of a section: its articles, then the chain of list.do pages."""
         if not isinstance(response, TextResponse):
             yield PageFailure(response.url, "extract", "start URL is not an HTML page")
@@ -87,42 +94,47 @@ class PartySpider(Spider):
             # Not a yun300 list: the user may have given one article's URL.
             yield from self.parse_detail(response)
             return
-        yield from self._detail_requests(response, listing.article_urls())
         paging = ListPaging(
-            section_url=response.url,
+            section_url=response.request.url if response.request else response.url,
             endpoint=listing.list_endpoint(),
             form=tuple((k, v) for k, v in listing.list_do_form(1).items() if k != "currentPage"),
             page_count=listing.page_count(),
         )
-        self.crawler.stats.inc_value("partyfield/list_pages")
-        yield from self._next_list_page(paging, 2)
+        yield from self._list_page(response, listing.entries(), paging, 1)
 
-    def parse_list_page(
-        self, response: Response, paging: ListPaging, page: int
-    ) -> Iterator[Request | PageFailure]:
+    def parse_list_page(self, response: Response, paging: ListPaging, page: int) -> Iterator[Any]:
         """A list.do fragment: its articles, then the next page while there is one."""
         listing = parse_list(paging.section_url, response.body, http_charset=_charset(response))
-        self.crawler.stats.inc_value("partyfield/list_pages")
-        yield from self._detail_requests(response, listing.article_urls())
-        yield from self._next_list_page(paging, page + 1)
+        yield from self._list_page(response, listing.entries(), paging, page)
 
-    def _next_list_page(self, paging: ListPaging, page: int) -> Iterator[Request]:
-        if page <= paging.page_count:
+    def _list_page(
+        self, response: Response, entries: list[ListEntry], paging: ListPaging, page: int
+    ) -> Iterator[Any]:
+        """Detail requests for the page's entries, then the next page or ``SectionPaged``."""
+        self.crawler.stats.inc_value("partyfield/list_pages")
+        if not entries:
+            yield PageFailure(response.url, "extract", "list page without article links")
+        for entry in entries:
+            yield Request(
+                entry.url,
+                callback=self.parse_detail,
+                errback=self.on_error,
+                meta={META_ENTRY: entry},
+            )
+        if page < paging.page_count:
             yield FormRequest(
                 paging.endpoint,
-                formdata=paging.form_for(page),
+                formdata=paging.form_for(page + 1),
                 callback=self.parse_list_page,
                 errback=self.on_error,
-                cb_kwargs={"paging": paging, "page": page},
+                cb_kwargs={"paging": paging, "page": page + 1},
+                meta={
+                    META_SECTION: paging.section_url,
+                    META_PREVIOUS_PAGE: tuple(entry.url for entry in entries),
+                },
             )
-
-    def _detail_requests(
-        self, response: Response, urls: list[str]
-    ) -> Iterator[Request | PageFailure]:
-        if not urls:
-            yield PageFailure(response.url, "extract", "list page without article links")
-        for url in urls:
-            yield Request(url, callback=self.parse_detail, errback=self.on_error)
+        else:
+            yield SectionPaged(paging.section_url, paging.page_count)
 
     def parse_detail(self, response: Response) -> Iterator[Article | PageFailure]:
         if not isinstance(response, TextResponse):
