@@ -151,12 +151,16 @@ def _content_type(file: Path, charset: object) -> str:
     return mimetypes.guess_type(file.name)[0] or "application/octet-stream"
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # socketserver's default (5) refuses bursts of parallel requests
+
+
 @contextmanager
 def serve(root: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[SiteServer]:
     """Serve the site folder ``root`` on ``host:port`` (0: any free port) in a thread."""
     log = RequestLog()
-    httpd = ThreadingHTTPServer((host, port), _handler(Path(root), log))
-    httpd.daemon_threads = True
+    httpd = _Server((host, port), _handler(Path(root), log))
     thread = threading.Thread(target=httpd.serve_forever, name="fixture-site", daemon=True)
     thread.start()
     try:

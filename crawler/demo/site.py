@@ -91,7 +91,8 @@ def build_site(root: Path, spec: SiteSpec | None = None) -> BuiltSite:
     writer = _Writer(spec)
     count = len(corpus()) if spec.article_count is None else spec.article_count
     indexes = [*spec.newest, *(i for i in range(count) if i not in spec.newest)]
-    articles = [_changed(corpus()[i], spec.changes.get(i)) for i in indexes]
+    # Past the corpus's end, articles repeat (under their own URLs): sites of any size.
+    articles = [_changed(corpus()[i % len(corpus())], spec.changes.get(i)) for i in indexes]
     paths = [f"/news/{spec.first_id + i}.html" for i in indexes]
     expected: dict[str, dict[str, Any]] = {}
     attachments: list[str] = []

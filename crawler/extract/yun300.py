@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from parsel import Selector
 
@@ -67,12 +68,13 @@ class Yun300Detail:
     url: str
     sel: Selector
 
+    @cached_property
     def _boxes(self) -> list[Selector]:
         return [box for css in BOXES for box in self.sel.css(css)[:1]]
 
     def _first(self, css: str) -> str:
         """Cleaned text of the first non-empty ``css`` match across the boxes, in order."""
-        for box in self._boxes():
+        for box in self._boxes:
             for node in box.css(css):
                 text = clean_line(" ".join(node.css("::text").getall()))
                 if text:
@@ -80,6 +82,10 @@ class Yun300Detail:
         return ""
 
     def title(self) -> str:
+        return self._title
+
+    @cached_property
+    def _title(self) -> str:
         title = self._first("h1 .font, h1, .p_headA, .news_title, .e_title.h1")
         if title:
             return title
@@ -93,38 +99,39 @@ class Yun300Detail:
                 return text
         return None
 
+    @cached_property
     def _meta(self) -> dict[str, str]:
         """Metadata values by field, each from the first box that gives one."""
         found: dict[str, str] = {}
-        for box in self._boxes():
-            for item in box.css("ul.p_dataSource li, .p_dataSource > *, .p_info li"):
+        for box in self._boxes:
+            for item in box.css(".p_dataSource > li, .p_info li"):
                 field, value = _meta_item(item)
                 if field and value and field not in found:
                     found[field] = value
         return found
 
     def category(self) -> str | None:
-        return self._meta().get("category") or None
+        return self._meta.get("category") or None
 
     def author(self) -> str | None:
-        return self._meta().get("author") or None
+        return self._meta.get("author") or None
 
     def source(self) -> str | None:
-        return self._meta().get("source") or None
+        return self._meta.get("source") or None
 
     def published_at(self) -> str | None:
-        raw = self._meta().get("published_at")
+        raw = self._meta.get("published_at")
         if raw:
             return parse_published_at(raw)
         time_text = " ".join(self.sel.css(".p_NewsDetail .time::text, .p_date::text").getall())
         return parse_published_at(time_text)
 
     def views(self) -> int | None:
-        digits = re.sub(r"[^\d]", "", self._meta().get("views", ""))
+        digits = re.sub(r"[^\d]", "", self._meta.get("views", ""))
         return int(digits) if digits else None
 
     def summary(self) -> str | None:
-        for box in self._boxes():
+        for box in self._boxes:
             for node in box.css("p.p_summary, .p_summary, [data-ename='资讯概要信息']"):
                 text = SUMMARY_LABEL.sub("", clean_line(" ".join(node.css("::text").getall())))
                 if text:
