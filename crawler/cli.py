@@ -7,8 +7,10 @@ Exit status: 0 success; 1 the run failed (see stderr); 2 bad usage or configurat
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import logging
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -94,6 +96,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crawl.set_defaults(run=cmd_crawl)
 
+    find = commands.add_parser(
+        "search", help="full-text search of the archive, in Traditional or Simplified"
+    )
+    find.add_argument("query", help="words to find (terms separated by spaces must all match)")
+    _db_option(find)
+    find.add_argument("--site", help="only this host, e.g. www.example-mining.cn")
+    find.add_argument("--since", type=_iso_date, help="published on or after YYYY-MM-DD")
+    find.add_argument("--until", type=_iso_date, help="published on or before YYYY-MM-DD")
+    find.add_argument("--category", help="only this 分類 (either script)")
+    find.add_argument("--limit", type=int, default=20, help="most results (default 20)")
+    output = find.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="a JSON list of results")
+    output.add_argument("--csv", action="store_true", help="CSV with a header row")
+    find.set_defaults(run=cmd_search)
+
     runs = commands.add_parser("runs", help="list recent crawl and import runs")
     _db_option(runs)
     runs.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
@@ -106,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(imports)
     imports.set_defaults(run=cmd_import)
     return parser
+
+
+def _iso_date(text: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}")
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -211,6 +234,41 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from crawler.store.search import SearchFilters, search
+
+    db = archive_path(str(args.db) if args.db else None)
+    if not db.exists():
+        raise ConfigError(f"no archive at {db}")
+    filters = SearchFilters(site=args.site, since=args.since, until=args.until,
+                            category=args.category, limit=args.limit)  # fmt: skip
+    archive = Archive.open(db)
+    try:
+        hits = [hit.as_dict() for hit in search(archive.db, args.query, filters)]
+    finally:
+        archive.close()
+    if args.json:
+        print(json.dumps(hits, ensure_ascii=False, indent=1))
+    elif args.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=SEARCH_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(hits)
+    else:
+        _print_hits(hits)
+    return EXIT_OK
+
+
+SEARCH_FIELDS = ["url", "title", "site", "published_at", "category", "snippet"]
+
+
+def _print_hits(hits: list[dict[str, Any]]) -> None:
+    for number, hit in enumerate(hits, 1):
+        print(f"{number:2}. {(hit['published_at'] or '')[:10]:10}  {hit['title']}")
+        print(f"    {hit['url']}")
+        print(f"    {hit['snippet']}")
+    print(f"{len(hits)} result{'s' if len(hits) != 1 else ''}")
+
+
 def cmd_runs(args: argparse.Namespace) -> int:
     db = archive_path(str(args.db) if args.db else None)
     if not db.exists():
@@ -224,18 +282,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-RUN_COLUMNS = (
-    "id",
-    "kind",
-    "started_at",
-    "finished_at",
-    "status",
-    "requests",
-    "new",
-    "updated",
-    "unchanged",
-    "errors",
-)
+RUN_COLUMNS = "id kind started_at finished_at status requests new updated unchanged errors".split()
 
 
 def format_runs(rows: list[dict[str, Any]]) -> str:

@@ -1,9 +1,11 @@
-"""Write pinyin glosses into clean text the way accessibility toolbars and mirror sites do."""
+"""Write pinyin into clean text the way accessibility toolbars and mirror sites do: inline
+glosses and ``<ruby>`` markup."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html import escape
 from itertools import count
 
 from pypinyin import Style, pinyin
@@ -38,3 +40,15 @@ class GlossInjector:
                 style = self.styles[(n // self.every) % len(self.styles)]
                 out.append(style.format(mark=mark, number=number))
         return "".join(out)
+
+
+def with_ruby(text: str) -> str:
+    """Ruby markup on the first Han characters, the way pinyin toolbars write it."""
+    out = []
+    for position, char in enumerate(text):
+        if position < 6 and "\u4e00" <= char <= "\u9fff":
+            reading = pinyin(char, style=Style.TONE)[0][0]
+            out.append(f"<ruby>{escape(char)}<rp>(</rp><rt>{reading}</rt><rp>)</rp></ruby>")
+        else:
+            out.append(escape(char, quote=False))
+    return "".join(out)

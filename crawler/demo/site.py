@@ -17,7 +17,7 @@ from typing import Any
 
 from opencc import OpenCC
 
-from crawler.demo.gloss_injection import GlossInjector
+from crawler.demo.gloss_injection import GlossInjector, with_ruby
 from crawler.text.dates import parse_published_at
 
 LIST_MARKUPS = 5  # the five list item markups seen on yun300 sites (samples/README.md)
@@ -243,7 +243,7 @@ def _body_html(writer: _Writer, article: dict[str, Any], index: int, glossed: bo
     for number, text in enumerate(article["paragraphs"]):
         shown = writer.shown(text, glossed)
         if number == 0 and glossed and index % 5 == 2:
-            shown = _with_ruby(writer.script(text))
+            shown = with_ruby(writer.script(text))
         paragraphs.append(
             f'<p style="text-indent:2em;"><span style="font-size:16px;">{shown}</span></p>'
         )
@@ -264,20 +264,6 @@ def _body_html(writer: _Writer, article: dict[str, Any], index: int, glossed: bo
         + "\n".join(paragraphs)
         + "\n</div>"
     )
-
-
-def _with_ruby(text: str) -> str:
-    """Ruby markup on the first Han characters, the way pinyin toolbars write it."""
-    from pypinyin import Style, pinyin
-
-    out = []
-    for position, char in enumerate(text):
-        if position < 6 and "\u4e00" <= char <= "\u9fff":
-            reading = pinyin(char, style=Style.TONE)[0][0]
-            out.append(f"<ruby>{escape(char)}<rp>(</rp><rt>{reading}</rt><rp>)</rp></ruby>")
-        else:
-            out.append(escape(char, quote=False))
-    return "".join(out)
 
 
 def _nav(writer: _Writer) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from crawler.extract.labels import FIELD_OF_LABEL
 from crawler.extract.urls import site_of
 from crawler.items import Article, content_hash_of
 from crawler.text import clean_text, drop_chrome_lines, drop_repeated_blocks, parse_published_at
@@ -18,13 +19,6 @@ _META_LINE = re.compile(r"^[-•·*]?\s*(?P<label>[^:：\s]{1,6})\s*[:：]\s*(?P
 _SUMMARY_MARK = re.compile(r"^【\s*(?:概要描述|摘要|內容摘要|内容摘要)\s*】$")
 _SUBTITLE = re.compile(r"^[A-Za-z][A-Za-z .&'-]*$")
 SECTION_MAX_CHARS = 12  # a column name is short; a longer first line is already the title
-META_FIELDS = {
-    "分類": "category", "分类": "category", "類別": "category", "类别": "category",
-    "作者": "author", "來源": "source", "来源": "source",
-    "發布時間": "published_at", "发布时间": "published_at", "發佈時間": "published_at",
-    "時間": "published_at", "时间": "published_at", "日期": "published_at",
-    "訪問量": "views", "访问量": "views", "瀏覽量": "views", "浏览量": "views",
-}  # fmt: skip
 
 
 @dataclass
@@ -43,9 +37,9 @@ def is_text_dump(text: str) -> bool:
 
 def _meta_field(line: str) -> tuple[str, str] | None:
     match = _META_LINE.match(line)
-    if match is None or match.group("label") not in META_FIELDS:
+    if match is None or match.group("label") not in FIELD_OF_LABEL:
         return None
-    return META_FIELDS[match.group("label")], match.group("value").strip()
+    return FIELD_OF_LABEL[match.group("label")], match.group("value").strip()
 
 
 def _read_header(lines: list[str]) -> tuple[_Header, int]:

@@ -15,6 +15,7 @@ from parsel import Selector
 
 from crawler.errors import ExtractError
 from crawler.extract import content
+from crawler.extract.labels import META_LABELS
 from crawler.extract.urls import absolute_url, canonical_url, is_attachment_url, site_of
 from crawler.items import Article, Attachment, ListEntry, content_hash_of
 from crawler.text import clean_line, parse_published_at
@@ -45,13 +46,6 @@ META_CLASSES = {
     "i_pubDate": "published_at",
     "i_time": "published_at",
     "i_pvs": "views",
-}
-META_LABELS = {
-    "category": ("分類", "分类", "類別", "类别", "栏目", "欄目"),
-    "author": ("作者", "撰稿", "編輯", "编辑"),
-    "source": ("來源", "来源", "出處", "出处"),
-    "published_at": ("發布時間", "发布时间", "發佈時間", "時間", "时间", "日期"),
-    "views": ("訪問量", "访问量", "瀏覽量", "浏览量", "瀏覽", "浏览", "點擊", "点击"),
 }
 SUMMARY_LABEL = re.compile(r"^\s*【?\s*(?:概要描述|摘要|概要|内容摘要|內容摘要)\s*】?\s*[:：]?\s*")
 TITLE_SITE_SUFFIX = re.compile(r"\s*[-_|–—]\s*[^-_|–—]+$")

@@ -10,6 +10,7 @@ from crawler.text.blocks import drop_chrome_lines, drop_repeated_blocks, is_chro
 from crawler.text.dates import parse_published_at
 from crawler.text.gloss import strip_glosses
 from crawler.text.ruby import strip_ruby
+from crawler.text.script import to_simplified
 from crawler.text.space import collapse_space, normalise_space
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "parse_published_at",
     "strip_glosses",
     "strip_ruby",
+    "to_simplified",
 ]
 
 

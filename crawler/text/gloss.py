@@ -191,6 +191,11 @@ def strip_glosses(text: str) -> str:
     if "(" not in text and "（" not in text:
         return text
     stripped, replaced = _strip(text)
-    if _DISCUSSION.search(text) and is_pinyin_discussion(text, replaced.count("")):
+    removed = replaced.count("")
+    # Injected text carries far more glosses than a discussion may: no need to look further.
+    possible = removed and removed <= max(
+        DISCUSSION_MAX_GLOSSES, len(text) * DISCUSSION_MAX_GLOSS_RATIO
+    )
+    if possible and is_pinyin_discussion(text, removed):
         return text
     return stripped

@@ -1,159 +1,39 @@
-"""The archive: the one module that knows the SQLite schema.
+"""The archive: opening it, upserting articles, and keeping runs and errors.
 
-Tables (created by the named migrations below, never edited once released):
-- ``articles``: one row per article URL, Article fields plus first/last seen and last changed;
-  ``articles_fts`` indexes title, summary and body with the trigram tokenizer (Chinese has no
-  spaces, so the default tokenizer would index whole sentences as single tokens).
-- ``article_versions``: the previous text of an article each time its content changed.
-- ``runs``: one row per crawl or import run. ``errors``: one row per page that failed.
+The tables are defined in ``crawler.store.schema``; search lives in ``crawler.store.search``.
+Only pipelines, the importer and the CLI use this package.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import sqlite_utils
 from sqlite_utils.db import NotFoundError, Table
 
-from crawler.errors import STAGES, ArchiveLocked, Stage, StoreError
-from crawler.items import Article, Attachment
+from crawler.errors import STAGES, Stage, StoreError
+from crawler.items import Article
+from crawler.store.lock import archive_lock
+from crawler.store.schema import (
+    KEEP_OLD_WHEN_MISSING,
+    article_to_row,
+    migrations,
+    row_to_article,
+    searchable,
+    utc_now,
+    write_search_text,
+)
+
+__all__ = ["Archive", "Outcome", "RunCounts", "archive_lock", "article_to_row", "row_to_article"]
 
 logger = logging.getLogger(__name__)
 
 Outcome = Literal["new", "updated", "unchanged"]
-# Metadata a later fetch may lack (script-filled counters, a flaky box); an old value is kept
-# rather than replaced by nothing.
-KEEP_OLD_WHEN_MISSING = (
-    "section",
-    "category",
-    "author",
-    "source",
-    "published_at",
-    "views",
-    "summary",
-)
-ARTICLE_COLUMNS = {
-    "url": str,
-    "site": str,
-    "section": str,
-    "title": str,
-    "category": str,
-    "author": str,
-    "source": str,
-    "published_at": str,
-    "views": int,
-    "summary": str,
-    "body": str,
-    "body_html": str,
-    "images": str,
-    "attachments": str,
-    "content_hash": str,
-    "first_seen_at": str,
-    "last_seen_at": str,
-    "last_changed_at": str,
-}
-migrations = sqlite_utils.Migrations("partyfield")
-
-
-@migrations(name="0001_articles_runs_errors")
-def _create_tables(db: sqlite_utils.Database) -> None:
-    articles = db.table("articles")
-    articles.create(ARTICLE_COLUMNS, pk="url", not_null={"site", "title", "body", "content_hash"})
-    articles.create_index(["site", "published_at"])
-    articles.create_index(["published_at"])
-    articles.enable_fts(["title", "summary", "body"], tokenize="trigram", create_triggers=True)
-    db.table("article_versions").create(
-        {"id": int, "url": str, "content_hash": str, "title": str, "body": str, "seen_at": str},
-        pk="id",
-    )
-    db.table("article_versions").create_index(["url"])
-    db.table("runs").create(
-        {
-            "id": int,
-            "kind": str,
-            "started_at": str,
-            "finished_at": str,
-            "status": str,
-            "start_urls": str,
-            "requests": int,
-            "new": int,
-            "updated": int,
-            "unchanged": int,
-            "errors": int,
-            "stats": str,
-        },
-        pk="id",
-    )
-    db.table("errors").create(
-        {"id": int, "run_id": int, "url": str, "stage": str, "reason": str, "at": str}, pk="id"
-    )
-    db.table("errors").create_index(["run_id"])
-    db.table("errors").create_index(["url"])
-
-
-@migrations(name="0002_sections")
-def _create_sections(db: sqlite_utils.Database) -> None:
-    # A section is "paged" once a run has walked its list to the last page: only then may a
-    # later run stop at the first page that holds nothing new.
-    db.table("sections").create(
-        {"url": str, "site": str, "pages": int, "last_paged_at": str, "run_id": int}, pk="url"
-    )
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def article_to_row(article: Article) -> dict[str, Any]:
-    """The ``articles`` columns an Article fills (the store adds the *_seen/_changed times)."""
-    return {
-        "url": article.url,
-        "site": article.site,
-        "section": article.section,
-        "title": article.title,
-        "category": article.category,
-        "author": article.author,
-        "source": article.source,
-        "published_at": article.published_at,
-        "views": article.views,
-        "summary": article.summary,
-        "body": article.body,
-        "body_html": article.body_html,
-        "images": json.dumps(list(article.images), ensure_ascii=False),
-        "attachments": json.dumps(
-            [{"url": a.url, "name": a.name} for a in article.attachments], ensure_ascii=False
-        ),
-        "content_hash": article.content_hash,
-    }
-
-
-def row_to_article(row: dict[str, Any]) -> Article:
-    return Article(
-        url=row["url"],
-        site=row["site"],
-        section=row["section"],
-        title=row["title"],
-        category=row["category"],
-        author=row["author"],
-        source=row["source"],
-        published_at=row["published_at"],
-        views=row["views"],
-        summary=row["summary"],
-        body=row["body"],
-        body_html=row["body_html"] or "",
-        images=tuple(json.loads(row["images"] or "[]")),
-        attachments=tuple(Attachment(**a) for a in json.loads(row["attachments"] or "[]")),
-        content_hash=row["content_hash"],
-    )
 
 
 @dataclass(frozen=True)
@@ -223,6 +103,7 @@ class Archive:
             if old is None:
                 row.update(first_seen_at=now, last_seen_at=now, last_changed_at=now)
                 self.articles.insert(row)
+                write_search_text(self.db, row)
                 return "new"
             for column in KEEP_OLD_WHEN_MISSING:
                 if row[column] is None:
@@ -237,7 +118,14 @@ class Archive:
                 self._keep_version(old)
                 row["last_changed_at"] = now
             self.articles.update(article.url, row)
+            if changed or searchable(row) != searchable(old):
+                write_search_text(self.db, row)
             return "updated" if changed else "unchanged"
+
+    def store_articles(self, articles: list[Article]) -> list[Outcome]:
+        """Store many articles in one transaction (imports and bulk loads)."""
+        with self.db.atomic():
+            return [self.store_article(article) for article in articles]
 
     def _keep_version(self, old: dict[str, Any]) -> None:
         self.db.table("article_versions").insert(
@@ -351,30 +239,3 @@ class Archive:
 
     def count_articles(self) -> int:
         return self.articles.count
-
-
-@contextmanager
-def archive_lock(db_path: str | Path) -> Iterator[None]:
-    """Hold the archive's crawl lock (``<db>.lock``) or raise ArchiveLocked at once.
-
-    An OS lock (flock): the kernel drops it when its holder dies, even by SIGKILL, so a killed
-    run never blocks the next one.
-    """
-    lock_path = Path(f"{db_path}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise ArchiveLocked(f"another crawl holds {db_path} ({holder})") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} since {utc_now()}")
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.truncate(0)
-            fcntl.flock(handle, fcntl.LOCK_UN)

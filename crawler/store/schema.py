@@ -1,0 +1,191 @@
+"""The SQLite schema of the archive: tables as named migrations, and the row mapping.
+
+The one place that knows table and column names (``crawler.store.search`` reads the search
+tables it defines). A migration, once released, is never edited: changes come as new ones.
+
+Tables:
+- ``articles``: one row per article URL, Article fields plus first/last seen and last changed;
+  ``articles_fts`` indexes title, summary and body with the trigram tokenizer (Chinese has no
+  spaces, so the default tokenizer would index whole sentences as single tokens).
+- ``article_versions``: the previous text of an article each time its content changed.
+- ``runs``: one row per crawl or import run. ``errors``: one row per page that failed.
+- ``sections``: sections a run walked to the last list page.
+- ``search_text`` (+ ``search_text_fts``): Simplified copies for script-blind search.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+from crawler.items import Article, Attachment
+from crawler.text.script import to_simplified
+
+# Metadata a later fetch may lack (script-filled counters, a flaky box); an old value is kept
+# rather than replaced by nothing.
+KEEP_OLD_WHEN_MISSING = (
+    "section",
+    "category",
+    "author",
+    "source",
+    "published_at",
+    "views",
+    "summary",
+)
+ARTICLE_COLUMNS = {
+    "url": str,
+    "site": str,
+    "section": str,
+    "title": str,
+    "category": str,
+    "author": str,
+    "source": str,
+    "published_at": str,
+    "views": int,
+    "summary": str,
+    "body": str,
+    "body_html": str,
+    "images": str,
+    "attachments": str,
+    "content_hash": str,
+    "first_seen_at": str,
+    "last_seen_at": str,
+    "last_changed_at": str,
+}
+migrations = sqlite_utils.Migrations("partyfield")
+
+
+@migrations(name="0001_articles_runs_errors")
+def _create_tables(db: sqlite_utils.Database) -> None:
+    articles = db.table("articles")
+    articles.create(ARTICLE_COLUMNS, pk="url", not_null={"site", "title", "body", "content_hash"})
+    articles.create_index(["site", "published_at"])
+    articles.create_index(["published_at"])
+    articles.enable_fts(["title", "summary", "body"], tokenize="trigram", create_triggers=True)
+    db.table("article_versions").create(
+        {"id": int, "url": str, "content_hash": str, "title": str, "body": str, "seen_at": str},
+        pk="id",
+    )
+    db.table("article_versions").create_index(["url"])
+    db.table("runs").create(
+        {
+            "id": int,
+            "kind": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "start_urls": str,
+            "requests": int,
+            "new": int,
+            "updated": int,
+            "unchanged": int,
+            "errors": int,
+            "stats": str,
+        },
+        pk="id",
+    )
+    db.table("errors").create(
+        {"id": int, "run_id": int, "url": str, "stage": str, "reason": str, "at": str}, pk="id"
+    )
+    db.table("errors").create_index(["run_id"])
+    db.table("errors").create_index(["url"])
+
+
+@migrations(name="0002_sections")
+def _create_sections(db: sqlite_utils.Database) -> None:
+    # A section is "paged" once a run has walked its list to the last page: only then may a
+    # later run stop at the first page that holds nothing new.
+    db.table("sections").create(
+        {"url": str, "site": str, "pages": int, "last_paged_at": str, "run_id": int}, pk="url"
+    )
+
+
+@migrations(name="0003_script_blind_search")
+def _create_search_text(db: sqlite_utils.Database) -> None:
+    # Simplified-script copies of the searchable text, with their own trigram index, so that a
+    # query in either script finds both. The id is an explicit INTEGER PRIMARY KEY: VACUUM
+    # never renumbers it, so the index stays aligned with its rows.
+    search = db.table("search_text")
+    search.create(
+        {"id": int, "url": str, "site": str, "published_at": str, "category": str,
+         "title": str, "summary": str, "body": str},
+        pk="id",
+    )  # fmt: skip
+    search.create_index(["url"], unique=True)
+    search.create_index(["published_at"])
+    search.enable_fts(["title", "summary", "body"], tokenize="trigram", create_triggers=True)
+    # Deleting an article by any means (sqlite-utils, Datasette) drops its search copy too.
+    db.execute(
+        "CREATE TRIGGER articles_search_delete AFTER DELETE ON articles BEGIN "
+        "DELETE FROM search_text WHERE url = old.url; END"
+    )
+    for row in db.table("articles").rows:
+        write_search_text(db, row)
+
+
+def write_search_text(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    db.execute(
+        "INSERT INTO search_text (url, site, published_at, category, title, summary, body) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET site = excluded.site, "
+        "published_at = excluded.published_at, category = excluded.category, "
+        "title = excluded.title, summary = excluded.summary, body = excluded.body",
+        [row["url"], row["site"], row["published_at"], to_simplified(row["category"] or ""),
+         to_simplified(row["title"]), to_simplified(row["summary"] or ""),
+         to_simplified(row["body"])],
+    )  # fmt: skip
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def article_to_row(article: Article) -> dict[str, Any]:
+    """The ``articles`` columns an Article fills (the store adds the *_seen/_changed times)."""
+    return {
+        "url": article.url,
+        "site": article.site,
+        "section": article.section,
+        "title": article.title,
+        "category": article.category,
+        "author": article.author,
+        "source": article.source,
+        "published_at": article.published_at,
+        "views": article.views,
+        "summary": article.summary,
+        "body": article.body,
+        "body_html": article.body_html,
+        "images": json.dumps(list(article.images), ensure_ascii=False),
+        "attachments": json.dumps(
+            [{"url": a.url, "name": a.name} for a in article.attachments], ensure_ascii=False
+        ),
+        "content_hash": article.content_hash,
+    }
+
+
+def row_to_article(row: dict[str, Any]) -> Article:
+    return Article(
+        url=row["url"],
+        site=row["site"],
+        section=row["section"],
+        title=row["title"],
+        category=row["category"],
+        author=row["author"],
+        source=row["source"],
+        published_at=row["published_at"],
+        views=row["views"],
+        summary=row["summary"],
+        body=row["body"],
+        body_html=row["body_html"] or "",
+        images=tuple(json.loads(row["images"] or "[]")),
+        attachments=tuple(Attachment(**a) for a in json.loads(row["attachments"] or "[]")),
+        content_hash=row["content_hash"],
+    )
+
+
+def searchable(row: dict[str, Any]) -> tuple[Any, ...]:
+    """The columns ``search_text`` copies: when none changed, the copy needs no rewrite."""
+    return (row["title"], row["summary"], row["body"], row["category"], row["site"],
+            row["published_at"])  # fmt: skip
