@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume", action="store_true", help="continue the last run of these URLs that was killed"
     )
     crawl.add_argument(
+        "--progress",
+        action="store_true",
+        help="print progress lines on stderr (default: when stderr is a terminal)",
+    )
+    crawl.add_argument(
         "-s",
         "--set",
         dest="settings",
@@ -218,9 +223,21 @@ def _crawl_plan(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
     return urls, overrides | dict(args.settings)
 
 
+def _show_progress() -> None:
+    """Progress lines on stderr whatever the log level (they are INFO records)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    progress = logging.getLogger("crawler.progress")
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     db = archive_path(str(args.db) if args.db else None)
     urls, overrides = _crawl_plan(args)
+    if args.progress or sys.stderr.isatty():
+        _show_progress()
     with archive_lock(db):
         _mark_abandoned_runs(db)
         run = _crawl(urls, db, overrides, resume=args.resume)

@@ -216,3 +216,15 @@ def _wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
             pass  # the database is being created
         time.sleep(0.05)
     raise AssertionError("condition not reached in time")
+
+
+def test_progress_lines_while_crawling(served_site: SiteFactory, tmp_path: Path) -> None:
+    served = served_site(SiteSpec(article_count=6, response_delay=0.3))
+    result = run_cli("crawl", served.start_url, "--db", str(tmp_path / "p.db"), "--progress",
+                     "-s", "PARTYFIELD_PROGRESS_INTERVAL=0.5", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+                     cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("progress: ")]
+    assert lines, result.stderr
+    assert re.fullmatch(r"progress: \d+ pages fetched, \d+ new, \d+ updated, \d+ unchanged, "
+                        r"\d+ errors", lines[-1])  # fmt: skip

@@ -94,8 +94,8 @@ def _ranked_ids(
     if len(ids) < limit:
         elsewhere = db.execute(
             f"SELECT id FROM (SELECT s.id AS id, {BM25} AS score FROM {FTS_JOIN} "
-            f"WHERE search_text_fts MATCH ? AND {where} ORDER BY search_text_fts.rowid DESC LIMIT ?) "
-            f"ORDER BY score LIMIT ?",
+            f"WHERE search_text_fts MATCH ? AND {where} "
+            f"ORDER BY search_text_fts.rowid DESC LIMIT ?) ORDER BY score LIMIT ?",
             [phrase, *args, RANK_WINDOW, 2 * limit],
         ).fetchall()
         seen = set(ids)
