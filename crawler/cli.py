@@ -11,6 +11,7 @@ import csv
 import json
 import logging
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -364,6 +365,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK if run["status"] == "ok" else EXIT_FAILED
 
 
+def _command(name: str) -> str:
+    """A command as the user can type it: bare when on PATH, else its path beside this Python."""
+    if shutil.which(name):
+        return name
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else name
+
+
 def _print_demo_queries(db: Path) -> None:
     archive = Archive.open(db)
     try:
@@ -378,12 +387,14 @@ def _print_demo_queries(db: Path) -> None:
     print(f"\n{total} articles in the archive; the newest:")
     for row in rows:
         print(f"  {row['published_at'][:10]}  {row['title']}")
+    tool = _command("sqlite-utils")
     print("\nLook at them with:")
     print(
-        f'  sqlite-utils query {db} "select published_at, title, category from articles '
+        f'  {tool} query {db} "select published_at, title, category from articles '
         f'order by published_at desc" --table'
     )
-    print(f"  sqlite-utils search {db} articles 黨建工作 --table -c title")
+    print(f"  {tool} search {db} articles 黨建工作 --table -c title")
+    print(f"  {_command('partyfield')} search 党建工作 --db {db}    (Simplified finds Traditional)")
 
 
 if __name__ == "__main__":
