@@ -345,13 +345,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.demo.server import serve
-    from crawler.demo.site import build_site
+    from crawler.demo.site import SiteSpec, build_site
 
     db = archive_path(str(args.db) if args.db else None)
     with ExitStack() as stack:
         stack.enter_context(archive_lock(db))
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="partyfield-")))
-        site = build_site(folder)
+        site = build_site(folder, SiteSpec(file_notice=True))
         try:
             server = stack.enter_context(serve(folder, port=args.port))
         except OSError:

@@ -65,7 +65,7 @@ def test_crawl_archives_every_article_exactly_and_a_refetch_changes_nothing(
     }
 
 
-def test_gbk_site_without_header_charset_with_robots_and_broken_pages(
+def test_gbk_site_without_header_charset_with_robots_file_notice_and_broken_pages(
     served_site: SiteFactory, tmp_path: Path
 ) -> None:
     spec = SiteSpec(
@@ -78,14 +78,16 @@ def test_gbk_site_without_header_charset_with_robots_and_broken_pages(
         robots_disallow=(2,),
         server_errors=(4,),
         bodyless=(6,),
+        file_notice=True,
     )
     served = served_site(spec)
     db = tmp_path / "party.db"
     result = run_cli("crawl", served.start_url, "--db", str(db), cwd=tmp_path)
     assert result.returncode == 0, result.stderr  # broken pages do not fail the run
     assert_archive_matches(db, served)
-    forbidden = served.site.linked_paths[2]
+    forbidden = served.site.linked_paths[3]  # after the notice that opens the list
     assert forbidden not in served.server.log.paths()
+    assert not [p for p in served.server.log.paths() if p.endswith(".pdf")]  # recorded, unfetched
     archive = Archive.open(db)
     errors = {
         (e["url"].rsplit("/", 1)[1], e["stage"], e["reason"])
@@ -94,14 +96,14 @@ def test_gbk_site_without_header_charset_with_robots_and_broken_pages(
     run = archive.recent_runs(1)[0]
     archive.close()
     assert errors == {
-        (served.site.linked_paths[4].rsplit("/", 1)[1], "fetch", "HTTP 500"),
+        (served.site.linked_paths[5].rsplit("/", 1)[1], "fetch", "HTTP 500"),
         (
-            served.site.linked_paths[6].rsplit("/", 1)[1],
+            served.site.linked_paths[7].rsplit("/", 1)[1],
             "extract",
             "yun300 page without an article body element",
         ),
     }
-    assert (run["status"], run["new"], run["errors"]) == ("ok", 11, 2)
+    assert (run["status"], run["new"], run["errors"]) == ("ok", 12, 2)
 
 
 @pytest.mark.parametrize(

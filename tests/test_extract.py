@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from crawler.errors import ExtractError
-from crawler.extract import extract, parse_list
+from crawler.extract import extract, file_article, parse_list
+from crawler.items import Attachment, validate_article
 
 PAGES = Path(__file__).parent / "pages"
 CASES = sorted(p.name for p in (PAGES / "yun300").iterdir() if p.is_dir())
@@ -104,7 +105,16 @@ def test_attachment_links_in_lists_are_not_articles() -> None:
     )
     listing = parse_list("http://x.cn/news/12/", html)
     assert "http://x.cn/uploads/notice.pdf" not in listing.article_urls()
-    assert listing.attachment_urls() == ["http://x.cn/uploads/notice.pdf"]
+    [entry] = listing.file_entries()
+    assert (entry.url, entry.title, entry.date) == (
+        "http://x.cn/uploads/notice.pdf",
+        "學習貫徹黨的二十大精神專題培訓班開班",
+        "2024-01-22",
+    )
+    article = file_article(entry, listing.section())
+    assert (article.title, article.section, article.body) == (entry.title, "黨群園地", "")
+    assert article.attachments == (Attachment(entry.url, entry.title),)
+    validate_article(article)  # a file with a title is a valid article
 
 
 def test_list_page_is_not_an_article() -> None:

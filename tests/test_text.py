@@ -87,26 +87,13 @@ def test_article_lines_are_not_chrome(line: str) -> None:
 
 
 def test_repeated_blocks_kept_once() -> None:
-    lines = [
-        "標題",
-        "- 分類:學習",
-        "- 作者:",
-        "【概要描述】",
-        "摘要",
-        "【概要描述】",
-        "- 分類:學習",
-        "- 作者:",
-        "正文",
-    ]
-    assert drop_repeated_blocks(lines) == [
-        "標題",
-        "- 分類:學習",
-        "- 作者:",
-        "【概要描述】",
-        "摘要",
-        "【概要描述】",
-        "正文",
-    ]
+    lines = (
+        "標題|- 分類:學習|- 作者:|【概要描述】|摘要|【概要描述】|- 分類:學習|- 作者:|正文".split(
+            "|"
+        )
+    )
+    kept = "標題|- 分類:學習|- 作者:|【概要描述】|摘要|【概要描述】|正文".split("|")
+    assert drop_repeated_blocks(lines) == kept
 
 
 def test_single_repeated_line_is_article_text() -> None:

@@ -46,6 +46,7 @@ class SiteSpec:
     changes: dict[int, dict[str, str]] = field(default_factory=dict)  # index → edits: "title",
     # "date" replace those; "append" adds a paragraph to the body
     response_delay: float = 0.0  # seconds the server waits before answering a detail page
+    file_notice: bool = False  # page 1 opens with a notice that is only a PDF link
 
 
 @dataclass
@@ -102,10 +103,15 @@ def build_site(root: Path, spec: SiteSpec | None = None) -> BuiltSite:
         attachments += [href for _name, href in article.get("attachments", [])]
         if _is_archivable(spec, index):
             expected[path] = _expected(writer, article, index)
-    _write_lists(root, writer, articles, paths)
+    listed, listed_paths = articles, paths
+    if spec.file_notice:
+        notice = {"title": FILE_NOTICE[0], "date": FILE_NOTICE[1]}
+        listed, listed_paths = [notice, *articles], [FILE_NOTICE[2], *paths]
+        expected[FILE_NOTICE[2]] = _expected_file_notice(writer)
+    _write_lists(root, writer, listed, listed_paths)
     _write_robots(root, spec, paths, indexes)
     _write_site_json(root, spec, paths, indexes)
-    return BuiltSite(root, f"/news/{spec.cid}/", expected, paths, attachments)
+    return BuiltSite(root, f"/news/{spec.cid}/", expected, listed_paths, attachments)
 
 
 def _changed(article: dict[str, Any], changes: dict[str, str] | None) -> dict[str, Any]:
@@ -151,6 +157,23 @@ def _expected(writer: _Writer, article: dict[str, Any], index: int) -> dict[str,
             {"url": href, "name": s(name)} for name, href in article.get("attachments", [])
         ],
     }
+
+
+FILE_NOTICE = (
+    "关于做好2024年度党费收缴工作的通知",
+    "2024-06-03",
+    "/uploads/2024/dangfei-tongzhi.pdf",
+)
+
+
+def _expected_file_notice(writer: _Writer) -> dict[str, Any]:
+    title, date, href = FILE_NOTICE
+    return {
+        "section": writer.script(writer.spec.section), "title": writer.script(title),
+        "category": None, "author": None, "source": None, "published_at": date, "views": None,
+        "summary": None, "body": "", "images": [],
+        "attachments": [{"url": href, "name": writer.script(title)}],
+    }  # fmt: skip
 
 
 def _views(index: int) -> int | None:

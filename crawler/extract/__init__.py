@@ -12,7 +12,13 @@ from parsel import Selector
 
 from crawler.extract.decode import decode_html
 from crawler.extract.generic import GenericDetail
-from crawler.extract.yun300 import Yun300Detail, Yun300List, matches_detail, matches_list
+from crawler.extract.yun300 import (
+    Yun300Detail,
+    Yun300List,
+    file_article,
+    matches_detail,
+    matches_list,
+)
 from crawler.items import Article
 from crawler.text import strip_ruby
 
@@ -22,6 +28,7 @@ __all__ = [
     "Yun300List",
     "declared_url",
     "extract",
+    "file_article",
     "parse_list",
     "selector_for",
 ]

@@ -6,7 +6,7 @@ big5hkscs-compatible) as the WHATWG encoding standard says.
 
 from __future__ import annotations
 
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding
+from w3lib.encoding import html_to_unicode
 
 
 def decode_html(body: bytes, *, http_charset: str | None = None) -> str:
@@ -14,15 +14,6 @@ def decode_html(body: bytes, *, http_charset: str | None = None) -> str:
     content_type = f"text/html; charset={http_charset}" if http_charset else None
     _encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_guess_chinese)
     return text
-
-
-def declared_encoding(body: bytes, http_charset: str | None = None) -> str | None:
-    """The encoding a page declares (header first, then ``<meta>``), or None."""
-    if http_charset:
-        found = http_content_type_encoding(f"text/html; charset={http_charset}")
-        if found:
-            return found
-    return html_body_declared_encoding(body)
 
 
 def _guess_chinese(body: bytes) -> str | None:

@@ -16,7 +16,13 @@ from parsel import Selector
 from crawler.errors import ExtractError
 from crawler.extract import content
 from crawler.extract.labels import META_LABELS
-from crawler.extract.urls import absolute_url, canonical_url, is_attachment_url, site_of
+from crawler.extract.urls import (
+    absolute_url,
+    canonical_url,
+    file_name,
+    is_attachment_url,
+    site_of,
+)
 from crawler.items import Article, Attachment, ListEntry, content_hash_of
 from crawler.text import clean_line, parse_published_at
 
@@ -49,6 +55,15 @@ META_CLASSES = {
 }
 SUMMARY_LABEL = re.compile(r"^\s*【?\s*(?:概要描述|摘要|概要|内容摘要|內容摘要)\s*】?\s*[:：]?\s*")
 TITLE_SITE_SUFFIX = re.compile(r"\s*[-_|–—]\s*[^-_|–—]+$")
+
+
+def section_of(sel: Selector) -> str | None:
+    """The column the page belongs to, as its banner, breadcrumb or menu shows it."""
+    for css in SECTION_SELECTORS:
+        text = clean_line(" ".join(sel.css(css)[:1].css("::text").getall()))
+        if text:
+            return text
+    return None
 
 
 def matches_detail(sel: Selector) -> bool:
@@ -87,11 +102,7 @@ class Yun300Detail:
         return TITLE_SITE_SUFFIX.sub("", page_title) or page_title
 
     def section(self) -> str | None:
-        for css in SECTION_SELECTORS:
-            text = clean_line(" ".join(self.sel.css(css)[:1].css("::text").getall()))
-            if text:
-                return text
-        return None
+        return section_of(self.sel)
 
     @cached_property
     def _meta(self) -> dict[str, str]:
@@ -215,6 +226,21 @@ _CID_IN_PATH = re.compile(r"/news/(\d+)/?")
 _LIST_ENDPOINT = re.compile(r"[\"'](/comp/[A-Za-z]+/list\.do)")
 
 
+def file_article(entry: ListEntry, section: str | None) -> Article:
+    """The article a list entry linking straight to a file stands for: that file is all of it.
+
+    The file is recorded (as the article's attachment), never downloaded.
+    """
+    name = entry.title or file_name(entry.url)
+    return Article(
+        url=canonical_url(entry.url), site=site_of(entry.url), section=section, title=name,
+        category=None, author=None, source=None, published_at=entry.date, views=None,
+        summary=None, body="", body_html="",
+        attachments=(Attachment(url=entry.url, name=name),),
+        content_hash=content_hash_of(name, entry.url),
+    )  # fmt: skip
+
+
 def matches_list(sel: Selector) -> bool:
     return any(sel.css(marker) for marker in LIST_COMPONENTS)
 
@@ -225,6 +251,9 @@ class Yun300List:
 
     url: str
     sel: Selector
+
+    def section(self) -> str | None:
+        return section_of(self.sel)
 
     def component_id(self) -> str | None:
         """``portalResNews_list-<digits>``: the list component's id without ``c_``."""
@@ -251,6 +280,13 @@ class Yun300List:
 
     def entries(self) -> list[ListEntry]:
         """The list's articles with their shown title (full when @title has it) and date."""
+        return [entry for entry in self._all_entries() if not is_attachment_url(entry.url)]
+
+    def file_entries(self) -> list[ListEntry]:
+        """List entries that link straight to a file (a notice published as a PDF, say)."""
+        return [entry for entry in self._all_entries() if is_attachment_url(entry.url)]
+
+    def _all_entries(self) -> list[ListEntry]:
         for css in LIST_ITEM_LINKS:
             links = self.sel.css(css)
             found = [entry for link in links if (entry := self._entry(link)) is not None]
@@ -259,9 +295,10 @@ class Yun300List:
         return []
 
     def _entry(self, link: Selector) -> ListEntry | None:
-        url = absolute_url(self.url, link.attrib.get("href", ""))
-        if url is None or is_attachment_url(url):
+        href = absolute_url(self.url, link.attrib.get("href", ""))
+        if href is None:
             return None
+        url = canonical_url(href)  # the key the archive stores articles under
         title = clean_line(link.attrib.get("title") or " ".join(link.css("::text").getall()))
         date = None
         # The date sits beside the link, one to three levels up depending on the markup.
@@ -270,11 +307,6 @@ class Yun300List:
             if date:
                 break
         return ListEntry(url=url, title=title, date=date[:10] if date else None)
-
-    def attachment_urls(self) -> list[str]:
-        hrefs = self.sel.css(".p_news a::attr(href)").getall()
-        urls = (absolute_url(self.url, href) for href in hrefs)
-        return [u for u in dict.fromkeys(urls) if u and is_attachment_url(u)]
 
     def page_count(self) -> int:
         """Pages of the list: inline ``totalPage``, else the highest pager number, else 1."""

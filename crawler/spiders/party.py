@@ -26,9 +26,9 @@ from twisted.python.failure import Failure
 from w3lib.encoding import http_content_type_encoding
 
 from crawler.errors import ConfigError, ExtractError
-from crawler.extract import extract, parse_list
+from crawler.extract import Yun300List, extract, file_article, parse_list
 from crawler.extract.urls import check_start_url
-from crawler.items import Article, ListEntry, PageFailure, SectionPaged
+from crawler.items import Article, PageFailure, SectionPaged
 from crawler.settings import user_agent
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ class ListPaging:
     """What later list.do requests of one section need from its first page."""
 
     section_url: str
+    section: str | None  # the column's name, from page 1 (list.do fragments do not show it)
     endpoint: str
     form: tuple[tuple[str, str], ...]  # list.do fields except currentPage
     page_count: int
@@ -96,24 +97,31 @@ class PartySpider(Spider):
             return
         paging = ListPaging(
             section_url=response.request.url if response.request else response.url,
+            section=listing.section(),
             endpoint=listing.list_endpoint(),
             form=tuple((k, v) for k, v in listing.list_do_form(1).items() if k != "currentPage"),
             page_count=listing.page_count(),
         )
-        yield from self._list_page(response, listing.entries(), paging, 1)
+        yield from self._list_page(response, listing, paging, 1)
 
     def parse_list_page(self, response: Response, paging: ListPaging, page: int) -> Iterator[Any]:
         """A list.do fragment: its articles, then the next page while there is one."""
         listing = parse_list(paging.section_url, response.body, http_charset=_charset(response))
-        yield from self._list_page(response, listing.entries(), paging, page)
+        yield from self._list_page(response, listing, paging, page)
 
     def _list_page(
-        self, response: Response, entries: list[ListEntry], paging: ListPaging, page: int
+        self, response: Response, listing: Yun300List, paging: ListPaging, page: int
     ) -> Iterator[Any]:
-        """Detail requests for the page's entries, then the next page or ``SectionPaged``."""
+        """Detail requests for the page's entries, then the next page or ``SectionPaged``.
+
+        An entry linking straight to a file is an article of its own, recorded unfetched.
+        """
         self.crawler.stats.inc_value("partyfield/list_pages")
-        if not entries:
+        entries, files = listing.entries(), listing.file_entries()
+        if not entries and not files:
             yield PageFailure(response.url, "extract", "list page without article links")
+        for entry in files:
+            yield file_article(entry, paging.section)
         for entry in entries:
             yield Request(
                 entry.url,
@@ -130,7 +138,7 @@ class PartySpider(Spider):
                 cb_kwargs={"paging": paging, "page": page + 1},
                 meta={
                     META_SECTION: paging.section_url,
-                    META_PREVIOUS_PAGE: tuple(entry.url for entry in entries),
+                    META_PREVIOUS_PAGE: tuple(entry.url for entry in entries + files),
                 },
             )
         else:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -80,9 +79,6 @@ class Archive:
             return self.articles.get(url)
         except NotFoundError:
             return None
-
-    def has_article(self, url: str) -> bool:
-        return self._row(url) is not None
 
     def known_urls(self, urls: list[str]) -> set[str]:
         """The subset of ``urls`` already archived."""
@@ -230,12 +226,6 @@ class Archive:
 
     def errors_of_run(self, run_id: int) -> list[dict[str, Any]]:
         return list(self.db.table("errors").rows_where("run_id = ?", [run_id], order_by="id"))
-
-    def iter_articles(
-        self, where: str | None = None, args: list[Any] | None = None
-    ) -> Iterator[Article]:
-        for row in self.articles.rows_where(where, args or [], order_by="url"):
-            yield row_to_article(row)
 
     def count_articles(self) -> int:
         return self.articles.count
