@@ -4,11 +4,11 @@ Queries are converted to Simplified and matched against the archive's Simplified
 article (``search_text``), so 安全生产 finds 安全生產 and the reverse; results show the
 original text.
 
-Terms of three or more characters use the trigram index, ranked in two tiers that keep a
-large archive fast even for phrases half of it contains:
-1. articles whose *title* holds every term, ranked by bm25 among themselves;
-2. then articles that hold the terms elsewhere, ranked by bm25 among the RANK_WINDOW most
-   recently archived of them (ranking every match of a common phrase costs ~2 µs a match).
+Terms of three or more characters use the trigram index, ranked in two tiers:
+1. articles whose *title* holds every term;
+2. then articles that hold the terms elsewhere.
+Each tier is ranked by bm25 among its RANK_WINDOW most recently archived matches: ranking
+every match of a phrase half the archive contains would cost ~2 µs a match (bench/).
 Shorter terms, which trigrams cannot match, fall back to a substring scan of the same copy,
 newest first. Filters narrow every path.
 """
@@ -81,25 +81,29 @@ def _conditions(short_terms: list[str], filters: SearchFilters) -> tuple[str, li
 FTS_JOIN = "search_text_fts JOIN search_text s ON s.id = search_text_fts.rowid"
 
 
+def _window_ranked(
+    db: sqlite_utils.Database, match: str, where: str, args: list[Any], want: int
+) -> list[int]:
+    """Ids of the ``want`` best (bm25) among the RANK_WINDOW newest rows matching ``match``."""
+    rows = db.execute(
+        f"SELECT id FROM (SELECT s.id AS id, {BM25} AS score FROM {FTS_JOIN} "
+        f"WHERE search_text_fts MATCH ? AND {where} "
+        f"ORDER BY search_text_fts.rowid DESC LIMIT ?) ORDER BY score LIMIT ?",
+        [match, *args, RANK_WINDOW, want],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
 def _ranked_ids(
     db: sqlite_utils.Database, long_terms: list[str], where: str, args: list[Any], limit: int
 ) -> list[int]:
+    """Title matches first, then matches elsewhere; each tier ranked within its window."""
     phrase = " AND ".join(f'"{term}"' for term in long_terms)
-    in_titles = db.execute(
-        f"SELECT s.id FROM {FTS_JOIN} WHERE search_text_fts MATCH ? AND {where} "
-        f"ORDER BY {BM25} LIMIT ?",
-        [f"title : ({phrase})", *args, limit],
-    ).fetchall()
-    ids = [row[0] for row in in_titles]
+    ids = _window_ranked(db, f"title : ({phrase})", where, args, limit)
     if len(ids) < limit:
-        elsewhere = db.execute(
-            f"SELECT id FROM (SELECT s.id AS id, {BM25} AS score FROM {FTS_JOIN} "
-            f"WHERE search_text_fts MATCH ? AND {where} "
-            f"ORDER BY search_text_fts.rowid DESC LIMIT ?) ORDER BY score LIMIT ?",
-            [phrase, *args, RANK_WINDOW, 2 * limit],
-        ).fetchall()
         seen = set(ids)
-        ids += [row[0] for row in elsewhere if row[0] not in seen][: limit - len(ids)]
+        others = _window_ranked(db, phrase, where, args, limit + len(ids))
+        ids += [i for i in others if i not in seen][: limit - len(ids)]
     return ids  # fmt: skip
 
 
