@@ -78,6 +78,7 @@ def test_gbk_site_without_header_charset_with_robots_file_notice_and_broken_page
         robots_disallow=(2,),
         server_errors=(4,),
         bodyless=(6,),
+        empty=(8,),
         file_notice=True,
     )
     served = served_site(spec)
@@ -102,8 +103,13 @@ def test_gbk_site_without_header_charset_with_robots_file_notice_and_broken_page
             "extract",
             "yun300 page without an article body element",
         ),
+        (
+            served.site.linked_paths[9].rsplit("/", 1)[1],
+            "validate",
+            "no body text and no attachment",
+        ),
     }
-    assert (run["status"], run["new"], run["errors"]) == ("ok", 12, 2)
+    assert (run["status"], run["new"], run["errors"]) == ("ok", 11, 3)
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,7 @@ class SiteSpec:
     robots_disallow: tuple[int, ...] = ()  # corpus indexes whose pages robots.txt forbids
     server_errors: tuple[int, ...] = ()  # corpus indexes whose detail page answers HTTP 500
     bodyless: tuple[int, ...] = ()  # corpus indexes whose page lost its body element
+    empty: tuple[int, ...] = ()  # corpus indexes whose body element holds nothing
     newest: tuple[int, ...] = ()  # corpus indexes listed first, as the newest articles
     changes: dict[int, dict[str, str]] = field(default_factory=dict)  # index → edits: "title",
     # "date" replace those; "append" adds a paragraph to the body
@@ -124,7 +125,7 @@ def _changed(article: dict[str, Any], changes: dict[str, str] | None) -> dict[st
 
 
 def _is_archivable(spec: SiteSpec, index: int) -> bool:
-    return index not in (*spec.robots_disallow, *spec.server_errors, *spec.bodyless)
+    return index not in (*spec.robots_disallow, *spec.server_errors, *spec.bodyless, *spec.empty)
 
 
 def _write(root: Path, path: str, html: str, encoding: str) -> None:
@@ -194,7 +195,11 @@ def _detail_page(writer: _Writer, article: dict[str, Any], index: int, path: str
     summary = writer.shown(article.get("summary") or article["title"], glossed)
     full_meta = _meta_list(writer, article, index, glossed, partial=False)
     top_meta = _meta_list(writer, article, index, glossed, partial=index % 3 == 2)
-    body = "" if index in spec.bodyless else _body_html(writer, article, index, glossed)
+    body = _body_html(
+        writer, {"paragraphs": []} if index in spec.empty else article, index, glossed
+    )
+    if index in spec.bodyless:
+        body = ""
     detail_id = (
         f"c_news_detail-{spec.component_digits}"
         if spec.old_generation
