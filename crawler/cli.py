@@ -39,6 +39,19 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _db(args: argparse.Namespace) -> Path:
+    """The archive a command works on: --db, else $PARTYFIELD_DB, else archive/party.db."""
+    return archive_path(str(args.db) if args.db else None)
+
+
+def _existing_db(args: argparse.Namespace) -> Path:
+    """The archive of a read-only command, which must already exist."""
+    db = _db(args)
+    if not db.exists():
+        raise ConfigError(f"no archive at {db}")
+    return db
+
+
 def _setting(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name:
@@ -235,7 +248,7 @@ def _show_progress() -> None:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    db = archive_path(str(args.db) if args.db else None)
+    db = _db(args)
     urls, overrides = _crawl_plan(args)
     if args.progress or sys.stderr.isatty():
         _show_progress()
@@ -255,9 +268,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from crawler.store.search import SearchFilters, search
 
-    db = archive_path(str(args.db) if args.db else None)
-    if not db.exists():
-        raise ConfigError(f"no archive at {db}")
+    db = _existing_db(args)
     filters = SearchFilters(site=args.site, since=args.since, until=args.until,
                             category=args.category, limit=args.limit)  # fmt: skip
     archive = Archive.open(db)
@@ -288,9 +299,7 @@ def _print_hits(hits: list[dict[str, Any]]) -> None:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    db = archive_path(str(args.db) if args.db else None)
-    if not db.exists():
-        raise ConfigError(f"no archive at {db}")
+    db = _existing_db(args)
     archive = Archive.open(db)
     try:
         rows = archive.recent_runs(args.limit)
@@ -325,7 +334,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         raise ConfigError(f"no such file or folder: {missing[0]}")
-    db = archive_path(str(args.db) if args.db else None)
+    db = _db(args)
     archive = Archive.open(db)
     tally = {"imported": 0, "skipped": 0, "failed": 0}
     try:
@@ -347,7 +356,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.demo.server import serve
     from crawler.demo.site import SiteSpec, build_site
 
-    db = archive_path(str(args.db) if args.db else None)
+    db = _db(args)
     with ExitStack() as stack:
         stack.enter_context(archive_lock(db))
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="partyfield-")))

@@ -143,6 +143,7 @@ class Yun300Detail:
                     return None if _same_words(text, self.title()) else text
         return None
 
+    @cached_property
     def _body(self) -> Selector:
         for css in BODY_SELECTORS:
             found = self.sel.css(css)
@@ -151,16 +152,16 @@ class Yun300Detail:
         raise ExtractError(self.url, "yun300 page without an article body element")
 
     def body_lines(self) -> list[str]:
-        return content.body_lines(self._body().root)
+        return content.body_lines(self._body.root)
 
     def body_html(self) -> str:
-        return content.sanitised_html(self._body().root, self.url)
+        return content.sanitised_html(self._body.root, self.url)
 
     def images(self) -> tuple[str, ...]:
-        return content.images(self._body().root, self.url)
+        return content.images(self._body.root, self.url)
 
     def attachments(self) -> tuple[Attachment, ...]:
-        return content.attachments(self._body().root, self.url)
+        return content.attachments(self._body.root, self.url)
 
     def to_article(self) -> Article:
         title = self.title()
