@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.text import strip_glosses
-from crawler.text.gloss import HAN, is_pinyin_discussion, strip_glosses_everywhere
+from crawler.text.gloss import (
+    HAN,
+    count_glosses,
+    is_gloss_of,
+    is_pinyin_discussion,
+    strip_glosses_everywhere,
+)
 
 REMOVED = [
     ("安(ān)全生産工作(zuò)", "安全生産工作"),
@@ -86,6 +92,13 @@ def test_pinyin_discussion_keeps_its_few_readings() -> None:
     assert "長(cháng)" not in strip_glosses_everywhere(text)
 
 
+def test_discussion_with_other_parentheses_keeps_its_readings() -> None:
+    """Only glosses count towards the density signal, not every group that looks like pinyin."""
+    text = "“行”字的拼音讀作行(háng)時指行業，世界衛生組織(WHO)、附件(a)、甲公司(Co.)、條款(b)。"
+    assert count_glosses(text) == 1
+    assert strip_glosses(text) == text
+
+
 def test_injected_text_mentioning_pinyin_is_still_cleaned() -> None:
     injected = "拼音模式：安(ān)全生(shēng)産工(gōng)作(zuò)會(huì)議(yì)在(zài)省(shěng)會(huì)召(zhào)開(kāi)"
     assert not is_pinyin_discussion(injected)
@@ -110,9 +123,17 @@ def seed_text() -> str:
 han = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 pieces = st.one_of(
     st.text(han, min_size=1, max_size=6),
+    st.sampled_from(["安", "全", "會", "的", "長", "縣", "拼音", "讀作"]),
     st.sampled_from(
         [
             "(ān)",
+            "(ān quán)",
+            "(hui)",
+            "(lv4)",
+            "(cháng)",
+            "(qū)",
+            "(Co.)",
+            "（ān)",
             "（zuò）",
             "(jì )",
             "(de)",
@@ -143,6 +164,32 @@ def test_strip_glosses_is_idempotent(text: str) -> None:
     assert strip_glosses(once) == once
 
 
+def _strip_plainly(text: str) -> str:
+    """The rule written plainly, left to right: a parenthesis group goes when it is pinyin
+    reading the Han characters kept right before it."""
+    kept, position = "", 0
+    for group in re.finditer(r"[(（][^()（）\n]{1,40}[)）]", text):
+        kept += text[position : group.start()]
+        han_run = re.search(f"[{HAN}]{{1,8}}$", kept)
+        if not (han_run and is_gloss_of(han_run.group(), group.group())):
+            kept += group.group()
+        position = group.end()
+    return kept + text[position:]
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_fast_path_agrees_with_the_rule_written_plainly(text: str) -> None:
+    assert strip_glosses_everywhere(text) == _strip_plainly(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_only_a_discussion_keeps_its_glosses(text: str) -> None:
+    expected = text if is_pinyin_discussion(text) else strip_glosses_everywhere(text)
+    assert strip_glosses(text) == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(texts)
 def test_no_han_character_outside_parentheses_is_lost(text: str) -> None:
@@ -154,12 +201,10 @@ def test_no_han_character_outside_parentheses_is_lost(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(texts)
 def test_only_pinyin_groups_are_removed(text: str) -> None:
-    """Whatever disappears is a parenthesised run of Latin letters, spaces and tone digits."""
+    """The result is the text with some whole parenthesis groups taken out, none holding Han."""
     result = strip_glosses(text)
-    assert len(result) <= len(text)
-    removed = _removed_spans(text, result)
-    for span in removed:
-        assert re.fullmatch(r"([(（][^()（）\u4e00-\u9fff]*[)）])+", span), span
+    for group in _removed_groups(text, result):
+        assert not re.search(f"[{HAN}]", group), group
 
 
 @settings(max_examples=300, deadline=None)
@@ -168,21 +213,18 @@ def test_text_without_parentheses_is_unchanged(text: str) -> None:
     assert strip_glosses(text) == text
 
 
-def _removed_spans(original: str, result: str) -> list[str]:
-    """The runs of ``original`` missing from ``result`` (result is a subsequence of it)."""
-    spans, current, position = [], "", 0
-    for char in original:
-        if position < len(result) and result[position] == char:
-            if current:
-                spans.append(current)
-                current = ""
-            position += 1
+def _removed_groups(original: str, result: str) -> list[str]:
+    """The innermost groups of ``original`` missing from ``result``; fails unless ``result`` is
+    ``original`` with whole groups removed."""
+    removed, position = [], 0
+    for token in re.findall(r"[(（][^()（）]*[)）]|.", original, flags=re.S):
+        if result.startswith(token, position):
+            position += len(token)
         else:
-            current += char
-    if current:
-        spans.append(current)
-    assert position == len(result), "the result is not the original with parts removed"
-    return spans
+            assert len(token) > 1, f"{token!r} lost from {original!r}"
+            removed.append(token)
+    assert position == len(result), f"{result!r} is not {original!r} with groups removed"
+    return removed
 
 
 legit_groups = st.sampled_from(
