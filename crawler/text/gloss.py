@@ -189,7 +189,7 @@ def _strip(text: str) -> tuple[str, list[str]]:
     parts[1::2] = values = list(map(_value_of_piece, parts[1::2]))
     stripped = "".join(parts)
     if _UNDECIDED in stripped:
-        pieces = _split_backwards(text[::-1])[1::2]
+        pieces = _split_backwards(text[::-1])[1::2]  # parts now hold values; rare path
         for number in range(len(values) - 1, -1, -1):
             if values[number] == _UNDECIDED:
                 index = 2 * number + 1
@@ -248,14 +248,15 @@ def is_pinyin_discussion(text: str, glosses: int | None = None) -> bool:
     reading (``“行”字讀作(háng)``) names pinyin and shows one now and then. ``glosses`` is
     the count when the caller already knows it.
     """
-    if not names_pinyin(text):
-        return False
     if glosses is None:
         glosses = count_glosses(text)
+    # Too many even if all of the text were Han; tested first, as it spares the marker search.
+    if glosses > DISCUSSION_MAX_GLOSSES and glosses > len(text) * DISCUSSION_MAX_GLOSS_RATIO:
+        return False
+    if not names_pinyin(text):
+        return False
     if glosses <= DISCUSSION_MAX_GLOSSES:
         return True
-    if glosses > len(text) * DISCUSSION_MAX_GLOSS_RATIO:  # too many even if all were Han
-        return False
     han_count = len(_HAN_CHAR.findall(text))  # rare: a text naming pinyin with a few glosses
     return glosses <= max(DISCUSSION_MAX_GLOSSES, han_count * DISCUSSION_MAX_GLOSS_RATIO)
 
@@ -270,7 +271,4 @@ def strip_glosses(text: str) -> str:
     stripped, values = _strip(text)
     if len(stripped) == len(text) or not _may_name_pinyin(text):
         return stripped
-    removed = _dropped(values)
-    if removed > DISCUSSION_MAX_GLOSSES and removed > len(text) * DISCUSSION_MAX_GLOSS_RATIO:
-        return stripped  # injected: far more glosses than a discussion shows
-    return text if is_pinyin_discussion(text, removed) else stripped
+    return text if is_pinyin_discussion(text, _dropped(values)) else stripped
