@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.text import strip_glosses
+from crawler.demo.gloss_injection import GlossInjector
+from crawler.text import gloss, strip_glosses
 from crawler.text.gloss import (
     HAN,
     count_glosses,
@@ -170,17 +173,57 @@ def _strip_plainly(text: str) -> str:
     kept, position = "", 0
     for group in re.finditer(r"[(（][^()（）\n]{1,40}[)）]", text):
         kept += text[position : group.start()]
-        han_run = re.search(f"[{HAN}]{{1,8}}$", kept)
+        han_run = re.search(f"[{HAN}]{{1,8}}\\Z", kept)
         if not (han_run and is_gloss_of(han_run.group(), group.group())):
             kept += group.group()
         position = group.end()
     return kept + text[position:]
 
 
-@settings(max_examples=500, deadline=None)
+@contextmanager
+def known_glosses(max_pairs: int = gloss._KnownGlosses.MAX_PAIRS) -> Iterator[gloss._KnownGlosses]:
+    """A fresh table of known one-character glosses for the duration of a test."""
+    saved = gloss._KNOWN
+    gloss._KNOWN = gloss._KnownGlosses()
+    gloss._KNOWN.MAX_PAIRS = max_pairs
+    try:
+        yield gloss._KNOWN
+    finally:
+        gloss._KNOWN = saved
+
+
+@settings(max_examples=300, deadline=None)
 @given(texts)
-def test_fast_path_agrees_with_the_rule_written_plainly(text: str) -> None:
-    assert strip_glosses_everywhere(text) == _strip_plainly(text)
+def test_cleaning_agrees_with_the_rule_written_plainly(text: str) -> None:
+    with known_glosses():
+        assert strip_glosses_everywhere(text) == _strip_plainly(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts, texts, st.sampled_from([1, 4, gloss._KnownGlosses.MAX_PAIRS]))
+def test_known_glosses_never_change_the_result(earlier: str, text: str, max_pairs: int) -> None:
+    """The regex of glosses learnt from other texts removes nothing the rule would keep, and
+    what it leaves the rule still settles: stacked glosses, words, glosses it does not know."""
+    with known_glosses(max_pairs) as known:
+        strip_glosses_everywhere(earlier)
+        known.rebuild()
+        assert strip_glosses_everywhere(text) == _strip_plainly(text)
+        assert strip_glosses_everywhere(earlier) == _strip_plainly(earlier)
+
+
+def test_recurring_glosses_are_removed_by_one_compiled_regex() -> None:
+    """A long run meets the same glosses again and again; past a few dozen, the table compiles
+    them, and a text of known one-character glosses is then cleaned by that regex alone."""
+    text = GlossInjector(every=1)("黨群園地召開安全生產工作會議，會議強調要提高政治站位。" * 4)
+    with known_glosses() as known:
+        for _ in range(8):  # compiled in batches, as glosses recur
+            cleaned = strip_glosses(text)
+        assert known.regex is not None
+        assert (
+            known.regex.sub("", text)
+            == cleaned
+            == "黨群園地召開安全生產工作會議，會議強調要提高政治站位。" * 4
+        )
 
 
 @settings(max_examples=300, deadline=None)

@@ -5,19 +5,18 @@ only when the pinyin is a valid reading of those characters (any of pypinyin's h
 readings, never the contextual one, because injected glosses are often contextually wrong:
 ``省長(cháng)``). Anything else in parentheses (``(一)``, ``(WHO)``, ``件(a)``) stays.
 
-Speed (see ``bench/gloss_throughput.py``): one C ``re.split`` of the reversed text yields every
-candidate group together with the character before it; each such piece's fate is cached in a
-dict, so the usual one-character gloss costs one lookup and no Python code runs per group.
-Only stacked glosses and glosses of whole words look further back, at up to
-MAX_GLOSSED_CHARS characters of the text already kept.
+The rule is applied left to right (``_drop_glosses_in_order``): each pinyin-looking group is
+judged against the text kept before it. That costs Python work per group, so the glosses met
+so far are also compiled into one regex (``_KnownGlosses``) that removes them in a single C
+pass first; the rule then settles only what that pass leaves. See ``bench/gloss_throughput.py``.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from itertools import islice
 
 from pypinyin import Style, pinyin
 
@@ -26,17 +25,15 @@ HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ"
 _PINYIN_LETTERS = "a-zA-Z" + _TONE_VOWELS + _TONE_VOWELS.upper() + "\u0300\u0301\u0304\u030c"
 # One parenthesis group holding only pinyin: letters, tone digits, "u:" and inner spaces.
-_GROUP = rf"[(（][ \u3000]*[{_PINYIN_LETTERS}][{_PINYIN_LETTERS}1-5:'’ \u3000]*[)）]"
-# What a gloss may hold, loosely, in a few ranges (each character of a candidate is tested
-# against this class, so it is kept short): printable ASCII but parentheses, Latin letters with
-# diacritics, combining marks, ḿ, ’ and the ideographic space. _GROUP then checks exactly.
-_LATIN_RUN = "[ -'*-~\u00c0-\u024f\u0300-\u036f\u1e3e\u1e3f\u2019\u3000]{1,40}"
-# A candidate group in the *reversed* text, with the character that precedes it in the
-# original unless that is a parenthesis: "安(ān)" reversed is ")nā(安". Captured, so that
-# re.split keeps it: text, group, text, …
-_CANDIDATES_BACKWARDS = re.compile(rf"([)）]{_LATIN_RUN}[(（][^()（）]?)")
+_OPEN, _CLOSE, _SPACES = "[(（]", "[)）]", " \u3000"
+_PINYIN_INSIDE = rf"[{_SPACES}]*[{_PINYIN_LETTERS}][{_PINYIN_LETTERS}1-5:'’{_SPACES}]*"
+_GROUP = _OPEN + _PINYIN_INSIDE + _CLOSE
+MAX_GLOSS_LENGTH = 40  # characters between the parentheses; a longer group is never a gloss
+# A group that may be a gloss, as the text is scanned: _GROUP, at most MAX_GLOSS_LENGTH inside.
+_CANDIDATE = re.compile(
+    rf"{_OPEN}(?=[^()（）]{{1,{MAX_GLOSS_LENGTH}}}{_CLOSE}){_PINYIN_INSIDE}{_CLOSE}"
+)
 _ONE_GROUP = re.compile(_GROUP)
-_HAN_RUN = re.compile(rf"[{HAN}]+")
 _HAN_CHAR = re.compile(rf"[{HAN}]")
 
 MAX_GLOSSED_CHARS = 8  # longest word a single gloss reads (高质量(gāo zhì liàng) is 3)
@@ -115,91 +112,149 @@ def _reads_end_of(han_run: str, group: str) -> bool:
     return any(_reads_as(han_run[-k:], gloss) for k in range(1, syllables_max + 1))
 
 
-_KEEP, _DROP, _LOOK_BACK = "keep", "drop", "look back"
+_HAN_RUN_AT_END = re.compile(rf"[{HAN}]{{1,{MAX_GLOSSED_CHARS}}}\Z")
 
 
-def _verdict(key: str) -> str:
-    """What becomes of a group, from ``key`` = the character before it + the group (or the group
-    alone, after another group or at the start of the text).
+def _glosses_end_of(kept: str, group: str) -> bool:
+    """True when ``group`` reads the Han characters that end ``kept`` (the text kept so far)."""
+    han_run = _HAN_RUN_AT_END.search(kept)
+    if han_run is None:
+        return False
+    char = kept[-1]
+    if _reads_end_of(char, group):
+        _KNOWN.learn(char, group)
+        return True
+    if han_run.end() - han_run.start() == 1 or not _ends_with_a_reading(char, group):
+        return False
+    return _reads_end_of(han_run.group(), group)
 
-    _DROP: it glosses that character; _KEEP: it is no gloss there; _LOOK_BACK: it may gloss a longer
-    word ending in that character, or follow another gloss (stacked), so the text further back
-    decides.
+
+@lru_cache(maxsize=65536)
+def _ends_with_a_reading(char: str, group: str) -> bool:
+    """Whether the pinyin of ``group`` ends with a reading of ``char``: if not, it reads no word
+    ending in ``char`` either, and the costlier search of longer words is spared (``組織(WHO)``)."""
+    gloss = _normalise(group[1:-1])
+    return any(gloss.endswith(spelling) for spelling in readings(char))
+
+
+def _first_candidate(text: str) -> int:
+    """Where the first pinyin-looking group of ``text`` starts, or -1. Most texts that get here
+    hold a few real parentheses, and finding those with str.find is far cheaper than a regex
+    scan of the whole text."""
+    first = -1
+    for opening in "(（":
+        position = text.find(opening)
+        while position != -1 and (first == -1 or position < first):
+            if _CANDIDATE.match(text, position):
+                first = position
+                break
+            position = text.find(opening, position + 1)
+    return first
+
+
+def _drop_glosses_in_order(text: str) -> tuple[str, int]:
+    """The rule itself, left to right: ``text`` without the groups that read the Han characters
+    kept right before them, and how many those were. Stacked glosses (``會(hui)(hui)``) fall out
+    of the order: the second is judged against the 會 kept before the first."""
+    first = _first_candidate(text)
+    if first == -1:
+        return text, 0
+    kept: list[str] = []
+    tail = ""  # the last MAX_GLOSSED_CHARS characters kept
+    position = dropped = 0
+    for match in _CANDIDATE.finditer(text, first):
+        between, group = text[position : match.start()], match.group()
+        position = match.end()
+        tail = (tail + between)[-MAX_GLOSSED_CHARS:]
+        if _glosses_end_of(tail, group):
+            dropped += 1
+            kept.append(between)
+        else:
+            kept.append(between + group)
+            tail = (tail + group)[-MAX_GLOSSED_CHARS:]
+    kept.append(text[position:])
+    return "".join(kept), dropped
+
+
+def _trie(words: Iterable[str], after_word: Callable[[str], str], prefix: str = "") -> str:
+    """A regex for ``words`` (each starting with ``prefix``) nested letter by letter, so that the
+    engine tries a few branches per letter rather than every word; ``after_word(word)`` follows
+    each complete word."""
+    by_next: dict[str, list[str]] = {}
+    branches = []
+    for word in words:
+        if word == prefix:
+            branches.append(after_word(word))
+        else:
+            by_next.setdefault(word[len(prefix)], []).append(word)
+    for letter, longer in sorted(by_next.items(), key=lambda item: -len(item[1])):
+        branches.append(re.escape(letter) + _trie(longer, after_word, prefix + letter))
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+class _KnownGlosses:
+    """The one-character glosses met so far, compiled into one regex that removes them all in a
+    single C pass.
+
+    Whether a group right after one Han character glosses it depends on nothing else, so every
+    (character, spelling) pair the rule once dropped is safe to drop wherever it recurs, and the
+    regex removes nothing the rule would keep. It is rebuilt once it has missed, since its last
+    build, as many glosses of new pairs as it holds pairs (at least REBUILD_AFTER), so building
+    costs in proportion to the Python work it saves.
     """
-    char_before, group = ("", key) if key[0] in "(（" else (key[0], key[1:])
-    if not _ONE_GROUP.fullmatch(group):
-        return _KEEP
-    if not char_before:
-        return _LOOK_BACK
-    if not _HAN_CHAR.match(char_before):
-        return _KEEP
-    return _DROP if _reads_end_of(char_before, group) else _LOOK_BACK
+
+    REBUILD_AFTER = 64
+    MAX_PAIRS = 8192  # beyond this the regex stops growing (building it takes ~0.5 s)
+    MAX_SPELLING = 16  # with up to 3 trailing spaces, well under MAX_GLOSS_LENGTH
+
+    def __init__(self) -> None:
+        self.compiled: set[tuple[str, str]] = set()
+        self.pending: set[tuple[str, str]] = set()
+        self.missed = 0
+        self.regex: re.Pattern[str] | None = None
+
+    def learn(self, char: str, group: str) -> None:
+        """Note that ``group`` was dropped as the gloss of ``char``, the character before it."""
+        pair = (char, group[1:-1].rstrip(_SPACES))
+        if pair in self.compiled or len(pair[1]) > self.MAX_SPELLING:
+            return  # known: the regex missed it only for where it stands (stacked glosses)
+        if pair not in self.pending:
+            if len(self.compiled) + len(self.pending) >= self.MAX_PAIRS:
+                return
+            self.pending.add(pair)
+        self.missed += 1
+        if self.missed >= max(self.REBUILD_AFTER, len(self.compiled)):
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        self.compiled |= self.pending
+        self.pending.clear()
+        self.missed = 0
+        if not self.compiled:
+            self.regex = None  # an empty trie would match "()"
+            return
+        chars_by_spelling: dict[str, str] = {}
+        for char, spelling in sorted(self.compiled):
+            chars_by_spelling[spelling] = chars_by_spelling.get(spelling, "") + char
+
+        def only_after_its_chars(spelling: str) -> str:
+            return f"(?<=[{chars_by_spelling[spelling]}]{_OPEN}{re.escape(spelling)})"
+
+        words = _trie(chars_by_spelling, only_after_its_chars)
+        self.regex = re.compile(f"{_OPEN}{words}[{_SPACES}]{{0,3}}{_CLOSE}")
 
 
-# Stands for a _LOOK_BACK piece until its turn comes: a noncharacter, no dropped or kept value,
-# so one fast substring test of the joined text tells whether any piece is still undecided.
-_UNDECIDED = "\uffff"
+_KNOWN = _KnownGlosses()
 
 
-class _BackwardsVerdicts(dict[str, str]):
-    """What replaces a piece of the backwards split: the piece itself (kept), the character
-    before the group (dropped) or _UNDECIDED. A dict, so a hit costs one C-level lookup."""
-
-    def __missing__(self, piece: str) -> str:
-        if len(self) >= _MAX_VERDICTS:
-            self.clear()
-        verdict = _verdict(piece[::-1])
-        value = piece if verdict == _KEEP else piece[-1] if verdict == _DROP else _UNDECIDED
-        self[piece] = value
-        return value
-
-
-_MAX_VERDICTS = 1 << 18
-_VERDICTS = _BackwardsVerdicts()
-
-
-def _undecided_value(piece: str, parts: list[str], index: int) -> str:
-    """The value of _LOOK_BACK ``piece`` at ``parts[index]``, once what precedes it in the text
-    (later in ``parts``) is settled."""
-    char, reversed_group = ("", piece) if piece[-1] in "(（" else (piece[-1], piece[:-1])
-    before = char  # the kept text before the group, nearest character first
-    for later in islice(parts, index + 1, None):
-        if len(before) >= MAX_GLOSSED_CHARS:
-            break
-        before += later
-    han_run = _HAN_RUN.match(before, 0, MAX_GLOSSED_CHARS)
-    if han_run and _reads_end_of(han_run.group()[::-1], reversed_group[::-1]):
-        return char
-    return piece
-
-
-def _strip(text: str) -> tuple[str, list[str]]:
-    """``text`` without its glosses, and what became of each candidate group (see
-    _BackwardsVerdicts).
-
-    The text is split *backwards* at every candidate group, so that one C regex pass returns each
-    group together with the character before it, the one it would gloss (a forward pattern
-    starting at that character cannot use the engine's fast scan for "("). Each piece's value is
-    then one dict lookup; only _LOOK_BACK pieces are settled one by one, nearest the start of the
-    text first, because each looks at the text kept before it.
-    """
-    parts = _split_backwards(text[::-1])  # odd indexes: a group (+ the character before it)
-    if len(parts) == 1:
-        return text, []
-    parts[1::2] = values = list(map(_value_of_piece, parts[1::2]))
-    stripped = "".join(parts)
-    if _UNDECIDED in stripped:
-        pieces = _split_backwards(text[::-1])[1::2]  # parts now hold values; rare path
-        for number in range(len(values) - 1, -1, -1):
-            if values[number] == _UNDECIDED:
-                index = 2 * number + 1
-                parts[index] = values[number] = _undecided_value(pieces[number], parts, index)
-        stripped = "".join(parts)
-    return stripped[::-1], values
-
-
-_split_backwards = _CANDIDATES_BACKWARDS.split
-_value_of_piece = _VERDICTS.__getitem__
+def _strip(text: str) -> tuple[str, int]:
+    """``text`` without its glosses, and how many there were."""
+    known = _KNOWN.regex  # one C pass, when there is one
+    stripped, dropped = known.subn("", text) if known else (text, 0)
+    if "(" in stripped or "（" in stripped:  # the groups left, the rule settles
+        stripped, more = _drop_glosses_in_order(stripped)
+        dropped += more
+    return stripped, dropped
 
 
 def strip_glosses_everywhere(text: str) -> str:
@@ -209,23 +264,9 @@ def strip_glosses_everywhere(text: str) -> str:
     return _strip(text)[0]
 
 
-def _dropped(values: list[str]) -> int:
-    """How many groups ``_strip`` dropped: a dropped one became 0–1 character, a kept one 3+."""
-    lengths = list(map(len, values))
-    return lengths.count(1) + lengths.count(0)
-
-
 def count_glosses(text: str) -> int:
     """How many parenthesis groups of ``text`` are glosses."""
-    return _dropped(_strip(text)[1])
-
-
-def _may_name_pinyin(text: str) -> bool:
-    """False when no marker can be in ``text``: a fast test of their last characters."""
-    for end in _MARKERS_BY_END:  # noqa: SIM110 -- measured: any() costs more per call here
-        if end in text:
-            return True
-    return False
+    return _strip(text)[1]
 
 
 def names_pinyin(text: str) -> bool:
@@ -268,7 +309,5 @@ def strip_glosses(text: str) -> str:
     """
     if "(" not in text and "（" not in text:
         return text
-    stripped, values = _strip(text)
-    if len(stripped) == len(text) or not _may_name_pinyin(text):
-        return stripped
-    return text if is_pinyin_discussion(text, _dropped(values)) else stripped
+    stripped, dropped = _strip(text)
+    return text if dropped and is_pinyin_discussion(text, dropped) else stripped
