@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import signal
 import sqlite3
@@ -10,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,14 +45,14 @@ def rebuild(served: ServedSite, spec: SiteSpec) -> None:
     served.site = build_site(served.site.root, spec)
 
 
-def query(db: Path, sql: str) -> list[tuple[object, ...]]:
+def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(db) as conn:
         return conn.execute(sql).fetchall()
 
 
 def test_reruns_fetch_only_what_is_new_or_changed(served_site: SiteFactory, tmp_path: Path) -> None:
-    base = dict(article_count=12, page_size=4)
-    served = served_site(SiteSpec(**base))  # type: ignore[arg-type]
+    base = SiteSpec(article_count=12, page_size=4)
+    served = served_site(base)
     db = tmp_path / "party.db"
 
     crawl(served, db)  # run 1: everything
@@ -66,9 +68,9 @@ def test_reruns_fetch_only_what_is_new_or_changed(served_site: SiteFactory, tmp_
     edited, added = 4, 12
     rebuild(
         served,
-        SiteSpec(
-            **base,
-            newest=(added,),  # type: ignore[arg-type]
+        dataclasses.replace(
+            base,
+            newest=(added,),
             changes={
                 added: {"date": "2024-06-01"},
                 edited: {"title": "集团召开安全生产专题会议(扩大)"},
@@ -87,9 +89,9 @@ def test_reruns_fetch_only_what_is_new_or_changed(served_site: SiteFactory, tmp_
     # A body-only edit does not show in the list: --refresh finds it.
     rebuild(
         served,
-        SiteSpec(
-            **base,
-            newest=(added,),  # type: ignore[arg-type]
+        dataclasses.replace(
+            base,
+            newest=(added,),
             changes={
                 added: {"date": "2024-06-01", "append": "會議還通報了典型案例。"},
                 edited: {"title": "集团召开安全生产专题会议(扩大)"},

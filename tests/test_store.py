@@ -14,7 +14,7 @@ from crawler.store import Archive, RunCounts, article_to_row, row_to_article
 
 
 def make_article(**changes: object) -> Article:
-    base = dict(
+    base: dict[str, object] = dict(
         url="http://x.cn/news/1.html",
         site="x.cn",
         section="黨群園地",
