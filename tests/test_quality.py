@@ -1,4 +1,5 @@
-"""Lint and types are part of the suite: ruff clean, ruff-formatted, mypy (strict on the pure core)."""
+"""Lint and types are part of the suite: ruff clean, ruff-formatted, mypy on everything (strict
+on the pure core)."""
 
 from __future__ import annotations
 
@@ -30,5 +31,5 @@ def test_ruff_formatted() -> None:
 
 
 def test_mypy() -> None:
-    result = _run("mypy", "crawler")
+    result = _run("mypy", "crawler", "bench", "tests")
     assert result.returncode == 0, result.stdout
