@@ -116,7 +116,8 @@ _HAN_RUN_AT_END = re.compile(rf"[{HAN}]{{1,{MAX_GLOSSED_CHARS}}}\Z")
 
 
 def _glosses_end_of(kept: str, group: str) -> bool:
-    """True when ``group`` reads the Han characters that end ``kept`` (the text kept so far)."""
+    """True when ``group`` reads the Han characters that end ``kept`` (the text kept so far).
+    A gloss of the last character alone is noted in _KNOWN, for the compiled pass."""
     han_run = _HAN_RUN_AT_END.search(kept)
     if han_run is None:
         return False
@@ -187,6 +188,7 @@ def _trie(words: Iterable[str], after_word: Callable[[str], str], prefix: str = 
             branches.append(after_word(word))
         else:
             by_next.setdefault(word[len(prefix)], []).append(word)
+    # The engine tries branches in order: the letters that start the most words go first.
     for letter, longer in sorted(by_next.items(), key=lambda item: -len(item[1])):
         branches.append(re.escape(letter) + _trie(longer, after_word, prefix + letter))
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -204,7 +206,7 @@ class _KnownGlosses:
     """
 
     REBUILD_AFTER = 64
-    MAX_PAIRS = 8192  # beyond this the regex stops growing (building it takes ~0.5 s)
+    MAX_PAIRS = 8192  # beyond this the regex stops growing (building it takes ~0.4 s)
     MAX_SPELLING = 16  # with up to 3 trailing spaces, well under MAX_GLOSS_LENGTH
 
     def __init__(self) -> None:
@@ -227,6 +229,8 @@ class _KnownGlosses:
             self.rebuild()
 
     def rebuild(self) -> None:
+        """Compile every pair noted so far: a trie of spellings, each allowed only after its
+        characters (a lookbehind), then up to 3 spaces and the closing parenthesis."""
         self.compiled |= self.pending
         self.pending.clear()
         self.missed = 0
