@@ -66,17 +66,12 @@ def test_reruns_fetch_only_what_is_new_or_changed(served_site: SiteFactory, tmp_
 
     # One article edited (its title, so the list shows it) and one added on top, newest.
     edited, added = 4, 12
-    rebuild(
-        served,
-        dataclasses.replace(
-            base,
-            newest=(added,),
-            changes={
-                added: {"date": "2024-06-01"},
-                edited: {"title": "集团召开安全生产专题会议(扩大)"},
-            },
-        ),
-    )
+    title_edit = {"title": "集团召开安全生产专题会议(扩大)"}
+
+    def republish(changes: dict[int, dict[str, str]]) -> None:
+        rebuild(served, dataclasses.replace(base, newest=(added,), changes=changes))
+
+    republish({added: {"date": "2024-06-01"}, edited: title_edit})
     third = crawl(served, db)
     assert "1 new, 1 updated" in third.stdout
     assert detail_requests(served) == 2
@@ -87,16 +82,8 @@ def test_reruns_fetch_only_what_is_new_or_changed(served_site: SiteFactory, tmp_
     ]
 
     # A body-only edit does not show in the list: --refresh finds it.
-    rebuild(
-        served,
-        dataclasses.replace(
-            base,
-            newest=(added,),
-            changes={
-                added: {"date": "2024-06-01", "append": "會議還通報了典型案例。"},
-                edited: {"title": "集团召开安全生产专题会议(扩大)"},
-            },
-        ),
+    republish(
+        {added: {"date": "2024-06-01", "append": "會議還通報了典型案例。"}, edited: title_edit}
     )
     assert "0 new, 0 updated" in crawl(served, db).stdout
     refreshed = crawl(served, db, "--refresh")
