@@ -54,7 +54,7 @@ def best_seconds(
     cleaners: list[Callable[[str], str]], texts: list[str], repeat: int
 ) -> list[float]:
     """Fastest of ``repeat`` passes for each cleaner, passes alternating between cleaners."""
-    for clean in cleaners:  # fills the caches and the known-gloss regex, as a long crawl does
+    for clean in cleaners:  # builds the compiled regex and fills the caches, as a crawl does
         for text in texts:
             clean(text)
     best = [float("inf")] * len(cleaners)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from hypothesis import given, settings
@@ -17,6 +17,7 @@ from crawler.text.gloss import (
     count_glosses,
     is_gloss_of,
     is_pinyin_discussion,
+    strip_glosses_by_rule,
     strip_glosses_everywhere,
 )
 
@@ -49,6 +50,12 @@ REMOVED = [
     ("嗯(ǹg)", "嗯"),
     ("學(xue2)習", "學習"),
     ("他(ta5)", "他"),
+    ("安 (ān)", "安"),  # a gloss after a space goes, with the space
+    ("安 (ān)全", "安全"),
+    ("安全  (ān quán)工作", "安全工作"),
+    ("會(hui) (hui)議", "會議"),
+    ("北京(Běijīng)", "北京"),  # capitalised but toned: injected
+    ("上(Shang4)海", "上海"),  # capitalised with a tone digit: injected
 ]
 KEPT = [
     "(一)",
@@ -73,8 +80,14 @@ KEPT = [
     "甲方(Party A)",
     "公司(Co.)",
     "(a)項",
-    "安 (ān)",
     "(ān)",
+    "北京(Beijing)",  # romanised names and terms are translations, not glosses
+    "上海市(Shanghai)",
+    "漢語拼音(Pinyin)",
+    "國語羅馬字(Gwoyeu Romatzyh)",
+    "天津 (Tianjin)",
+    "安   (ān)",  # three spaces: too far from its character to be its gloss
+    "安\n(ān)",
 ]
 
 
@@ -136,6 +149,10 @@ pieces = st.one_of(
             "(cháng)",
             "(qū)",
             "(Co.)",
+            "(Beijing)",
+            "(An)",
+            "(Ān)",
+            "  ",
             "（ān)",
             "（zuò）",
             "(jì )",
@@ -168,62 +185,70 @@ def test_strip_glosses_is_idempotent(text: str) -> None:
 
 
 def _strip_plainly(text: str) -> str:
-    """The rule written plainly, left to right: a parenthesis group goes when it is pinyin
-    reading the Han characters kept right before it."""
+    """The rule written plainly, left to right: a parenthesis group goes, with up to two spaces
+    before it, when it is pinyin reading the Han characters kept right before those."""
     kept, position = "", 0
     for group in re.finditer(r"[(（][^()（）\n]{1,40}[)）]", text):
-        kept += text[position : group.start()]
-        han_run = re.search(f"[{HAN}]{{1,8}}\\Z", kept)
-        if not (han_run and is_gloss_of(han_run.group(), group.group())):
-            kept += group.group()
+        between = text[position : group.start()]
         position = group.end()
+        gap = re.search(r"[ \u3000]{1,2}\Z", between)
+        trimmed = between[: gap.start()] if gap else between
+        han_run = re.search(f"[{HAN}]{{1,8}}\\Z", kept + trimmed)
+        if han_run and is_gloss_of(han_run.group(), group.group()):
+            kept += trimmed
+        else:
+            kept += between + group.group()
     return kept + text[position:]
 
 
-@contextmanager
-def known_glosses(max_pairs: int = gloss._KnownGlosses.MAX_PAIRS) -> Iterator[gloss._KnownGlosses]:
-    """A fresh table of known one-character glosses for the duration of a test."""
-    saved = gloss._KNOWN
-    gloss._KNOWN = gloss._KnownGlosses()
-    gloss._KNOWN.MAX_PAIRS = max_pairs
-    try:
-        yield gloss._KNOWN
-    finally:
-        gloss._KNOWN = saved
-
-
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(texts)
 def test_cleaning_agrees_with_the_rule_written_plainly(text: str) -> None:
-    with known_glosses():
-        assert strip_glosses_everywhere(text) == _strip_plainly(text)
+    """The compiled pass removes nothing the rule would keep, and what it leaves the rule still
+    settles: stacked glosses, words, spaced glosses, rare characters."""
+    assert strip_glosses_everywhere(text) == _strip_plainly(text)
+    assert strip_glosses_by_rule(text) == _strip_plainly(text)
 
 
-@settings(max_examples=500, deadline=None)
-@given(texts, texts, st.sampled_from([1, 4, gloss._KnownGlosses.MAX_PAIRS]))
-def test_known_glosses_never_change_the_result(earlier: str, text: str, max_pairs: int) -> None:
-    """The regex of glosses learnt from other texts removes nothing the rule would keep, and
-    what it leaves the rule still settles: stacked glosses, words, glosses it does not know."""
-    with known_glosses(max_pairs) as known:
-        strip_glosses_everywhere(earlier)
-        known.rebuild()
-        assert strip_glosses_everywhere(text) == _strip_plainly(text)
-        assert strip_glosses_everywhere(earlier) == _strip_plainly(earlier)
+def test_every_compiled_gloss_is_one_the_rule_removes() -> None:
+    """The fast path's whole table, pair by pair, against the rule."""
+    checked = 0
+    for spelling, chars in gloss.one_char_gloss_spellings().items():
+        for char in _expand_class(chars):
+            assert is_gloss_of(char, f"({spelling})"), (char, spelling)
+            checked += 1
+    assert checked > 40_000
 
 
-def test_recurring_glosses_are_removed_by_one_compiled_regex() -> None:
-    """A long run meets the same glosses again and again; past a few dozen, the table compiles
-    them, and a text of known one-character glosses is then cleaned by that regex alone."""
+def _expand_class(chars: str) -> Iterator[str]:
+    for run in re.finditer(r"(.)-(.)|(.)", chars):
+        low, high, single = run.groups()
+        if single:
+            yield single
+        else:
+            yield from map(chr, range(ord(low), ord(high) + 1))
+
+
+def test_common_glosses_are_removed_by_the_compiled_regex_alone() -> None:
     text = GlossInjector(every=1)("黨群園地召開安全生產工作會議，會議強調要提高政治站位。" * 4)
-    with known_glosses() as known:
-        for _ in range(8):  # compiled in batches, as glosses recur
-            cleaned = strip_glosses(text)
-        assert known.regex is not None
-        assert (
-            known.regex.sub("", text)
-            == cleaned
-            == "黨群園地召開安全生產工作會議，會議強調要提高政治站位。" * 4
-        )
+    assert (
+        gloss.one_char_gloss_regex().sub("", text)
+        == strip_glosses(text)
+        == "黨群園地召開安全生產工作會議，會議強調要提高政治站位。" * 4
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(texts, min_size=2, max_size=6), st.randoms(use_true_random=False))
+def test_results_do_not_depend_on_the_order_texts_are_cleaned_in(
+    batch: list[str], rng: random.Random
+) -> None:
+    in_order = {text: strip_glosses(text) for text in batch}
+    shuffled = list(batch)
+    rng.shuffle(shuffled)
+    assert {text: strip_glosses(text) for text in shuffled} == in_order
+    assert all(in_order[text] == _strip_plainly(text) or is_pinyin_discussion(text)
+               for text in batch)  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None)

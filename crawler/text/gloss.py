@@ -5,10 +5,16 @@ only when the pinyin is a valid reading of those characters (any of pypinyin's h
 readings, never the contextual one, because injected glosses are often contextually wrong:
 ``省長(cháng)``). Anything else in parentheses (``(一)``, ``(WHO)``, ``件(a)``) stays.
 
+Two refinements: capitalised words without tone marks or digits (``北京(Beijing)``,
+``(Hanyu Pinyin)``) are a translation, never a gloss, whatever they spell; and a gloss written
+after a space (``安 (ān)``) goes with that space.
+
 The rule is applied left to right (``_drop_glosses_in_order``): each pinyin-looking group is
-judged against the text kept before it. That costs Python work per group, so the glosses met
-so far are also compiled into one regex (``_KnownGlosses``) that removes them in a single C
-pass first; the rule then settles only what that pass leaves. See ``bench/gloss_throughput.py``.
+judged against the text kept before it. That costs Python work per group, so every lower-case
+one-character gloss of the common Han block is also compiled, once per process, into one regex
+(``one_char_gloss_regex``) that removes them in a single C pass first; the rule then settles
+only what that pass leaves. The regex is a pure function of pypinyin's dictionary, so results
+never depend on what was cleaned before. See ``bench/gloss_throughput.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from pypinyin import Style, pinyin
+from pypinyin.pinyin_dict import pinyin_dict
+from pypinyin.style import convert
 
 # Han ideographs: CJK unified (basic, ext. A), compatibility, ext. B+ (astral), and 〇.
 HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -35,6 +43,9 @@ _CANDIDATE = re.compile(
 )
 _ONE_GROUP = re.compile(_GROUP)
 _HAN_CHAR = re.compile(rf"[{HAN}]")
+_TONE_MARKS = frozenset(_TONE_VOWELS.replace("ü", "") + _TONE_VOWELS.upper().replace("Ü", ""))
+_TONE_MARKS |= frozenset("\u0300\u0301\u0304\u030c12345")
+MAX_GAP = 2  # spaces a gloss may stand after its characters (``安 (ān)``); they go with it
 
 MAX_GLOSSED_CHARS = 8  # longest word a single gloss reads (高质量(gāo zhì liàng) is 3)
 # Words that mark a text *about* pinyin, whose few glosses are content, not injection.
@@ -86,6 +97,12 @@ def _neutral_bases(char: str) -> list[str]:
     return [v for vs in pinyin(char, style=Style.NORMAL, heteronym=True) for v in vs]
 
 
+def is_romanised_name(inside: str) -> bool:
+    """True for capitalised words without tone marks or tone digits (``Beijing``, ``Hanyu
+    Pinyin``): a translation or a name, which injected glosses (lower case, toned) never are."""
+    return inside.lstrip(_SPACES)[:1].isupper() and _TONE_MARKS.isdisjoint(inside)
+
+
 def _reads_as(chars: str, gloss: str) -> bool:
     """True when ``gloss`` (normalised) spells one reading of each of ``chars`` in order."""
     if not chars:
@@ -105,6 +122,8 @@ def is_gloss_of(han_run: str, group: str) -> bool:
 @lru_cache(maxsize=262144)
 def _reads_end_of(han_run: str, group: str) -> bool:
     """``is_gloss_of`` for a group already known to hold only pinyin."""
+    if is_romanised_name(group[1:-1]):
+        return False
     gloss = _normalise(group[1:-1])
     if not gloss:
         return False
@@ -116,14 +135,12 @@ _HAN_RUN_AT_END = re.compile(rf"[{HAN}]{{1,{MAX_GLOSSED_CHARS}}}\Z")
 
 
 def _glosses_end_of(kept: str, group: str) -> bool:
-    """True when ``group`` reads the Han characters that end ``kept`` (the text kept so far).
-    A gloss of the last character alone is noted in _KNOWN, for the compiled pass."""
+    """True when ``group`` reads the Han characters that end ``kept`` (the text kept so far)."""
     han_run = _HAN_RUN_AT_END.search(kept)
     if han_run is None:
         return False
     char = kept[-1]
     if _reads_end_of(char, group):
-        _KNOWN.learn(char, group)
         return True
     if han_run.end() - han_run.start() == 1 or not _ends_with_a_reading(char, group):
         return False
@@ -155,8 +172,9 @@ def _first_candidate(text: str) -> int:
 
 def _drop_glosses_in_order(text: str) -> tuple[str, int]:
     """The rule itself, left to right: ``text`` without the groups that read the Han characters
-    kept right before them, and how many those were. Stacked glosses (``會(hui)(hui)``) fall out
-    of the order: the second is judged against the 會 kept before the first."""
+    kept right before them (up to MAX_GAP spaces between, which go too), and how many those
+    were. Stacked glosses (``會(hui)(hui)``) fall out of the order: the second is judged against
+    the 會 kept before the first."""
     first = _first_candidate(text)
     if first == -1:
         return text, 0
@@ -166,13 +184,17 @@ def _drop_glosses_in_order(text: str) -> tuple[str, int]:
     for match in _CANDIDATE.finditer(text, first):
         between, group = text[position : match.start()], match.group()
         position = match.end()
-        tail = (tail + between)[-MAX_GLOSSED_CHARS:]
-        if _glosses_end_of(tail, group):
+        before_gap = between.rstrip(_SPACES)
+        if len(between) - len(before_gap) > MAX_GAP:
+            before_gap = between
+        candidate_tail = (tail + before_gap)[-MAX_GLOSSED_CHARS:]
+        if _glosses_end_of(candidate_tail, group):
             dropped += 1
-            kept.append(between)
+            kept.append(before_gap)
+            tail = candidate_tail
         else:
             kept.append(between + group)
-            tail = (tail + group)[-MAX_GLOSSED_CHARS:]
+            tail = (tail + between + group)[-MAX_GLOSSED_CHARS:]
     kept.append(text[position:])
     return "".join(kept), dropped
 
@@ -194,71 +216,70 @@ def _trie(words: Iterable[str], after_word: Callable[[str], str], prefix: str = 
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
-class _KnownGlosses:
-    """The one-character glosses met so far, compiled into one regex that removes them all in a
-    single C pass.
-
-    Whether a group right after one Han character glosses it depends on nothing else, so every
-    (character, spelling) pair the rule once dropped is safe to drop wherever it recurs, and the
-    regex removes nothing the rule would keep. It is rebuilt once it has missed, since its last
-    build, as many glosses of new pairs as it holds pairs (at least REBUILD_AFTER), so building
-    costs in proportion to the Python work it saves.
-    """
-
-    REBUILD_AFTER = 64
-    MAX_PAIRS = 8192  # beyond this the regex stops growing (building it takes ~0.4 s)
-    MAX_SPELLING = 16  # with up to 3 trailing spaces, well under MAX_GLOSS_LENGTH
-
-    def __init__(self) -> None:
-        self.compiled: set[tuple[str, str]] = set()
-        self.pending: set[tuple[str, str]] = set()
-        self.missed = 0
-        self.regex: re.Pattern[str] | None = None
-
-    def learn(self, char: str, group: str) -> None:
-        """Note that ``group`` was dropped as the gloss of ``char``, the character before it."""
-        pair = (char, group[1:-1].rstrip(_SPACES))
-        if pair in self.compiled or len(pair[1]) > self.MAX_SPELLING:
-            return  # known: the regex missed it only for where it stands (stacked glosses)
-        if pair not in self.pending:
-            if len(self.compiled) + len(self.pending) >= self.MAX_PAIRS:
-                return
-            self.pending.add(pair)
-        self.missed += 1
-        if self.missed >= max(self.REBUILD_AFTER, len(self.compiled)):
-            self.rebuild()
-
-    def rebuild(self) -> None:
-        """Compile every pair noted so far: a trie of spellings, each allowed only after its
-        characters (a lookbehind), then up to 3 spaces and the closing parenthesis."""
-        self.compiled |= self.pending
-        self.pending.clear()
-        self.missed = 0
-        if not self.compiled:
-            self.regex = None  # an empty trie would match "()"
-            return
-        chars_by_spelling: dict[str, str] = {}
-        for char, spelling in sorted(self.compiled):
-            chars_by_spelling[spelling] = chars_by_spelling.get(spelling, "") + char
-
-        def only_after_its_chars(spelling: str) -> str:
-            return f"(?<=[{chars_by_spelling[spelling]}]{_OPEN}{re.escape(spelling)})"
-
-        words = _trie(chars_by_spelling, only_after_its_chars)
-        self.regex = re.compile(f"{_OPEN}{words}[{_SPACES}]{{0,3}}{_CLOSE}")
+COMPILED_BLOCK = range(0x4E00, 0xA000)  # the common Han block; rarer characters go by the rule
 
 
-_KNOWN = _KnownGlosses()
+@lru_cache(maxsize=4096)
+def _plain_spellings(reading: str) -> frozenset[str]:
+    """How pages write one tone-marked reading in lower case: marked, numbered, toneless,
+    with ü also as v; only spellings the rule sees as pinyin (not ``ế``, say)."""
+    forms = {reading, convert(reading, Style.TONE3, strict=False)}
+    forms.add(convert(reading, Style.NORMAL, strict=False))
+    forms |= {form.replace("ü", "v") for form in forms if "ü" in form}
+    return frozenset(form for form in forms if _ONE_GROUP.fullmatch(f"({form})"))
+
+
+def one_char_gloss_spellings() -> dict[str, str]:
+    """Spelling → the characters of COMPILED_BLOCK it reads, from pypinyin's dictionary."""
+    chars_by_spelling: dict[str, list[str]] = {}
+    for codepoint, readings_text in pinyin_dict.items():
+        if codepoint in COMPILED_BLOCK:
+            for reading in readings_text.split(","):
+                for spelling in _plain_spellings(reading):
+                    chars_by_spelling.setdefault(spelling, []).append(chr(codepoint))
+    return {spelling: _char_class(chars) for spelling, chars in chars_by_spelling.items()}
+
+
+def _char_class(chars: list[str]) -> str:
+    """The inside of a regex character class for ``chars``, runs written as ranges."""
+    points = sorted({ord(char) for char in chars})
+    parts, start = [], 0
+    for index in range(1, len(points) + 1):
+        if index == len(points) or points[index] != points[index - 1] + 1:
+            low, high = chr(points[start]), chr(points[index - 1])
+            parts.append(low if low == high else f"{low}-{high}")
+            start = index
+    return "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def one_char_gloss_regex() -> re.Pattern[str]:
+    """Every lower-case gloss of one character of COMPILED_BLOCK, as one regex: a trie of
+    spellings, each allowed only after its characters (a lookbehind), then up to 3 spaces and
+    the closing parenthesis. Whether a group right after one Han character glosses it depends
+    on nothing else, so this removes nothing the rule would keep. Built once (~1 s)."""
+    classes = one_char_gloss_spellings()
+
+    def only_after_its_chars(spelling: str) -> str:
+        return f"(?<=[{classes[spelling]}]{_OPEN}{re.escape(spelling)})"
+
+    words = _trie(classes, only_after_its_chars)
+    return re.compile(f"{_OPEN}{words}[{_SPACES}]{{0,3}}{_CLOSE}")
 
 
 def _strip(text: str) -> tuple[str, int]:
     """``text`` without its glosses, and how many there were."""
-    known = _KNOWN.regex  # one C pass, when there is one
-    stripped, dropped = known.subn("", text) if known else (text, 0)
+    stripped, dropped = one_char_gloss_regex().subn("", text)  # one C pass
     if "(" in stripped or "（" in stripped:  # the groups left, the rule settles
         stripped, more = _drop_glosses_in_order(stripped)
         dropped += more
     return stripped, dropped
+
+
+def strip_glosses_by_rule(text: str) -> str:
+    """Every gloss removed by the rule alone, without the compiled pass (the reference the
+    fast path is tested against)."""
+    return _drop_glosses_in_order(text)[0]
 
 
 def strip_glosses_everywhere(text: str) -> str:
