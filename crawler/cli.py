@@ -9,19 +9,31 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import logging
 import re
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.errors import ArchiveLocked, ConfigError, PartyfieldError
 from crawler.extract.urls import check_start_url
+from crawler.logs import log_to_stderr, show_progress
+from crawler.report import (
+    RunReport,
+    detail_lines,
+    format_runs,
+    interrupted_hint,
+    plural,
+    summary_line,
+)
 from crawler.settings import archive_path
+from crawler.settings_check import check_overrides
 from crawler.sites import load_sites
 from crawler.store import Archive, archive_lock
 
@@ -67,7 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--log-level",
         default="WARNING",
-        help="Scrapy/partyfield log level on stderr (default: WARNING)",
+        help="Scrapy/partyfield log level on stderr (default: WARNING; DEBUG shows tracebacks)",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"partyfield {version('partyfield')}"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -80,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=DEMO_PORT,
         help=f"port of the sample site (default {DEMO_PORT}; 0 picks a free one)",
+    )
+    demo.add_argument(
+        "--serve",
+        action="store_true",
+        help="only serve the sample site, until Ctrl-C, to try `partyfield crawl` on it by hand",
     )
     demo.set_defaults(run=cmd_demo)
 
@@ -118,9 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
     find = commands.add_parser(
         "search", help="full-text search of the archive, in Traditional or Simplified"
     )
-    find.add_argument("query", help="words to find (terms separated by spaces must all match)")
+    find.add_argument(
+        "query", nargs="+", help="words to find; every term must match (quotes are optional)"
+    )
     _db_option(find)
-    find.add_argument("--site", help="only this host, e.g. www.example-mining.cn")
+    find.add_argument(
+        "--site", type=_host, help="only this host, e.g. www.example-mining.cn (a port is ignored)"
+    )
     find.add_argument("--since", type=_iso_date, help="published on or after YYYY-MM-DD")
     find.add_argument("--until", type=_iso_date, help="published on or before YYYY-MM-DD")
     find.add_argument("--category", help="only this 分類 (either script)")
@@ -133,6 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
     runs = commands.add_parser("runs", help="list recent crawl and import runs")
     _db_option(runs)
     runs.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
+    runs.add_argument(
+        "--show",
+        type=int,
+        metavar="ID",
+        help="one run: its summary, every new, updated and failed URL",
+    )
     runs.set_defaults(run=cmd_runs)
 
     imports = commands.add_parser(
@@ -144,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _host(text: str) -> str:
+    """A host as the archive keeps it: lower case, without scheme, port or path."""
+    parts = urlsplit(text if "//" in text else f"//{text}")
+    return (parts.hostname or text).lower()
+
+
 def _iso_date(text: str) -> str:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}")
@@ -152,7 +188,10 @@ def _iso_date(text: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _log_to_stderr(args.log_level.upper())
+    level = args.log_level.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        return _fail(f"--log-level {args.log_level}: expected DEBUG, INFO, WARNING or ERROR", 2)
+    log_to_stderr(level)
     run: Command = args.run
     try:
         return run(args)
@@ -162,14 +201,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), EXIT_LOCKED)
     except PartyfieldError as exc:
         return _fail(f"{exc.stage} failed for {exc.url}: {exc.reason}", EXIT_FAILED)
-
-
-def _log_to_stderr(level: str) -> None:
-    handler = logging.StreamHandler()
-    handler.setLevel(level)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger().addHandler(handler)
-    logging.getLogger().setLevel(level)
 
 
 def _fail(message: str, code: int) -> int:
@@ -189,36 +220,39 @@ def _mark_abandoned_runs(db: Path) -> None:
         archive.close()
 
 
-def _crawl(
-    urls: list[str], db: Path, overrides: dict[str, Any], resume: bool = False
-) -> dict[str, Any]:
-    """Run one crawl and return its ``runs`` row."""
+def _crawl(urls: list[str], db: Path, overrides: dict[str, Any], resume: bool = False) -> RunReport:
+    """Run one crawl and report it as the archive recorded it."""
     from crawler.runner import run_crawl  # Scrapy and Twisted load only for crawling commands
 
     run_id = run_crawl(urls, db, overrides, resume=resume)
     if run_id is None:
         raise ConfigError("the crawl did not start (see the log above)")
+    sites = sorted({_host(url) for url in urls})
     archive = Archive.open(db)
     try:
-        return archive.run(run_id) | {"error_rows": archive.errors_of_run(run_id)}
+        archive.close_interrupted_run(run_id)
+        return _report(archive, run_id, sites)
     finally:
         archive.close()
 
 
-def _print_run(run: dict[str, Any], db: Path) -> None:
-    stats = json.loads(run["stats"] or "{}")
-    seconds = float(stats.get("elapsed_time_seconds", 0))
-    skipped = int(stats.get("partyfield/skipped/archived", 0))
-    print(
-        f"run {run['id']} {run['status']}: {run['new']} new, {run['updated']} updated, "
-        f"{run['unchanged']} unchanged, {run['errors']} errors, {run['requests']} requests "
-        f"in {seconds:.1f}s ({skipped} archived articles not refetched)"
+def _report(archive: Archive, run_id: int, sites: list[str] | None) -> RunReport:
+    return RunReport(
+        run=archive.run(run_id),
+        errors=archive.errors_of_run(run_id),
+        articles=archive.articles_of_run(run_id),
+        archived=archive.count_articles(sites),
     )
-    for error in run["error_rows"][:10]:
-        print(f"  {error['stage']:8} {error['url']}  {error['reason']}")
-    if len(run["error_rows"]) > 10:
-        print(f"  … {len(run['error_rows']) - 10} more in the errors table")
+
+
+def _print_run(report: RunReport, db: Path) -> None:
+    print(summary_line(report))
+    for line in detail_lines(report):
+        print(line)
     print(f"archive: {db}")
+    hint = interrupted_hint(report)
+    if hint:
+        print(hint, file=sys.stderr)
 
 
 def _crawl_plan(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
@@ -234,32 +268,28 @@ def _crawl_plan(args: argparse.Namespace) -> tuple[list[str], dict[str, Any]]:
     overrides: dict[str, Any] = {"PARTYFIELD_REFRESH": args.refresh}
     if slots:
         overrides["DOWNLOAD_SLOTS"] = slots
-    return urls, overrides | dict(args.settings)
+    return urls, overrides | check_overrides(dict(args.settings), _warn)
 
 
-def _show_progress() -> None:
-    """Progress lines on stderr whatever the log level (they are INFO records)."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    progress = logging.getLogger("crawler.progress")
-    progress.addHandler(handler)
-    progress.setLevel(logging.INFO)
-    progress.propagate = False
+def _warn(message: str) -> None:
+    print(f"partyfield: warning: {message}", file=sys.stderr)
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     db = _db(args)
     urls, overrides = _crawl_plan(args)
     if args.progress or sys.stderr.isatty():
-        _show_progress()
+        show_progress()
     with archive_lock(db):
         _mark_abandoned_runs(db)
-        run = _crawl(urls, db, overrides, resume=args.resume)
-    _print_run(run, db)
+        report = _crawl(urls, db, overrides, resume=args.resume)
+    _print_run(report, db)
+    run = report.run
     if run["status"] != "ok":
+        stored = run["new"] + run["updated"] + run["unchanged"]
         return _fail(
-            f"run {run['id']} {run['status']}: {run['errors']} pages failed, "
-            f"{run['new'] + run['updated'] + run['unchanged']} archived",
+            f"run {run['id']} {run['status']}: {plural(run['errors'], 'page')} failed, "
+            f"{stored} archived",
             EXIT_FAILED,
         )
     return EXIT_OK
@@ -273,7 +303,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                             category=args.category, limit=args.limit)  # fmt: skip
     archive = Archive.open(db)
     try:
-        hits = [hit.as_dict() for hit in search(archive.db, args.query, filters)]
+        hits = [hit.as_dict() for hit in search(archive.db, " ".join(args.query), filters)]
     finally:
         archive.close()
     if args.json:
@@ -302,30 +332,23 @@ def cmd_runs(args: argparse.Namespace) -> int:
     db = _existing_db(args)
     archive = Archive.open(db)
     try:
-        rows = archive.recent_runs(args.limit)
+        if args.show is None:
+            print(format_runs(archive.recent_runs(args.limit)))
+            return EXIT_OK
+        if not archive.has_run(args.show):
+            raise ConfigError(f"no run {args.show} in {db}")
+        report = _report(archive, args.show, _run_sites(archive.run(args.show)))
     finally:
         archive.close()
-    print(format_runs(rows))
+    print(summary_line(report))
+    print("\n".join(detail_lines(report, limit=None)))
     return EXIT_OK
 
 
-RUN_COLUMNS = "id kind started_at finished_at status requests new updated unchanged errors".split()
-
-
-def format_runs(rows: list[dict[str, Any]]) -> str:
-    """A plain text table of runs, newest first."""
-    table = [list(RUN_COLUMNS)] + [[_cell(row[c]) for c in RUN_COLUMNS] for row in rows]
-    widths = [max(len(line[i]) for line in table) for i in range(len(RUN_COLUMNS))]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
-        for line in table
-    )
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    return str(value).replace("+00:00", "Z")
+def _run_sites(run: dict[str, Any]) -> list[str] | None:
+    urls = json.loads(run.get("start_urls") or "[]")
+    sites = sorted({_host(url) for url in urls if "://" in url and not url.startswith("file:")})
+    return sites or None
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -358,7 +381,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     db = _db(args)
     with ExitStack() as stack:
-        stack.enter_context(archive_lock(db))
+        if not args.serve:
+            stack.enter_context(archive_lock(db))
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="partyfield-")))
         site = build_site(folder, SiteSpec(file_notice=True))
         try:
@@ -367,11 +391,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"port {args.port} is busy; serving on a free port", file=sys.stderr)
             server = stack.enter_context(serve(folder, port=0))
         start = server.url + site.start_path
+        if args.serve:
+            return _serve_until_interrupted(start)
         print(f"serving the sample site at {start}")
-        run = _crawl([start], db, {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False})
-    _print_run(run, db)
+        report = _crawl([start], db, {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False})
+    _print_run(report, db)
     _print_demo_queries(db)
-    return EXIT_OK if run["status"] == "ok" else EXIT_FAILED
+    return EXIT_OK if report.run["status"] == "ok" else EXIT_FAILED
+
+
+def _serve_until_interrupted(start: str) -> int:
+    print(f"serving the sample site at {start} until Ctrl-C; crawl it with:")
+    print(f"  {_command('partyfield')} crawl {start} --db /tmp/demo.db", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("stopped serving", file=sys.stderr)
+    return EXIT_OK
 
 
 def _command(name: str) -> str:

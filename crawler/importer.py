@@ -68,7 +68,7 @@ def import_one(archive: Archive, run_id: int, path: Path) -> FileResult:
             return FileResult(path, "skipped", "no article in this file")
         url = article.url
         validate_article(article)
-        return FileResult(path, "imported", archive.store_article(article))
+        return FileResult(path, "imported", archive.store_article(article, run_id))
     except PartyfieldError as exc:
         archive.record_error(run_id, url, exc.stage, exc.reason)
         return FileResult(path, "failed", f"{exc.stage}: {exc.reason}")

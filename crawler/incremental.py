@@ -19,6 +19,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from crawler.items import ListEntry
+from crawler.ledger import outcome_key
 from crawler.settings import archive_path
 from crawler.spiders.party import META_ENTRY, META_PREVIOUS_PAGE, META_SECTION
 from crawler.store import Archive
@@ -93,4 +94,5 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
 
     def _skip(self, stat: str, request: Request) -> None:
         self.crawler.stats.inc_value(stat)
+        self.crawler.stats.inc_value(outcome_key("incremental"))
         logger.debug("skipping %s", request.url)

@@ -18,6 +18,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.errors import StoreError, ValidationError
 from crawler.items import Article, PageFailure, SectionPaged, validate_article
+from crawler.ledger import ledger
 from crawler.settings import archive_path
 from crawler.store import Archive, RunCounts
 
@@ -79,7 +80,7 @@ class ArchivePipeline:
     def _store(self, article: Article) -> None:
         assert self.archive is not None
         try:
-            outcome = self.archive.store_article(article)
+            outcome = self.archive.store_article(article, self.run_id)
         except Exception as exc:  # any database failure: recorded, and the crawl goes on
             failure = StoreError(article.url, f"{type(exc).__name__}: {exc}")
             self._record(failure.url, failure.stage, failure.reason)
@@ -103,6 +104,10 @@ class ArchivePipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.archive is None or self.run_id is None:
             return
+        settle = getattr(spider, "unsettled_failures", None)
+        for failure in settle() if settle else []:
+            self._record(failure.url, failure.stage, failure.reason)
+        self._close_ledger(reason)
         stats = self.stats.get_stats()
         requests = int(stats.get("downloader/request_count", 0))
         status = run_status(reason, self.counts, self.max_error_ratio)
@@ -122,6 +127,14 @@ class ArchivePipeline:
         )
         self.archive.close()
         logger.info("run %s %s: %s", self.run_id, status, self.counts)
+
+    def _close_ledger(self, reason: str) -> None:
+        """Every request made ends as one outcome; what is left was still queued at a stop."""
+        counts = ledger(self.stats.get_stats())
+        for name, value in counts.items():
+            self.stats.set_value(f"partyfield/ledger/{name}", value)
+        if counts["unaccounted"] and reason == "finished":
+            logger.warning("%d requests of this run ended unaccounted", counts["unaccounted"])
 
 
 def run_status(reason: str, counts: dict[str, int], max_error_ratio: float) -> str:

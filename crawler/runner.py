@@ -9,14 +9,23 @@ not: requests in flight at the kill would otherwise never be sent again.
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.exceptions import IgnoreRequest
 from scrapy.settings import Settings
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.ossignal import install_shutdown_handlers
 
+from crawler.download import run_stopping
 from crawler.spiders.party import PartySpider
+
+logger = logging.getLogger(__name__)
+STOP_GRACE = 3.0  # seconds pages in flight get to finish after Ctrl-C; then they are dropped
 
 
 def project_settings(db_path: Path, overrides: dict[str, Any] | None = None) -> Settings:
@@ -62,9 +71,61 @@ def run_crawl(
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(PartySpider)
     process.crawl(crawler, start_urls=start_urls)
-    process.start()
+    _stop_promptly_on_signals(crawler)
+    process.start(install_signal_handlers=False)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     if stats.get("finish_reason") == "finished":
         shutil.rmtree(jobs, ignore_errors=True)
     run_id = stats.get("partyfield/run_id")
     return int(run_id) if run_id is not None else None
+
+
+def _stop_promptly_on_signals(crawler: Crawler) -> None:
+    """SIGINT / SIGTERM stop the crawl within a few seconds, whatever it is doing.
+
+    Scrapy's own handler waits for every page in flight (up to DOWNLOAD_TIMEOUT); here they get
+    STOP_GRACE seconds, then their connections are dropped. The run closes as ``interrupted``
+    either way, its queue kept for ``--resume``; a second signal drops the pages at once.
+    """
+    from twisted.internet import reactor
+
+    signals_seen = 0
+
+    def on_signal(_signum: int, _frame: Any) -> None:
+        nonlocal signals_seen
+        signals_seen += 1
+        if signals_seen == 1:
+            reactor.callFromThread(begin_stop)
+        else:
+            reactor.callFromThread(drop_pages_in_flight, crawler)
+
+    def begin_stop() -> None:
+        logger.warning("stopping: the pages in flight get %.0f s to finish", STOP_GRACE)
+        deferred_from_coro(crawler.stop_async())
+        call_later(STOP_GRACE, drop_pages_in_flight, crawler)
+
+    event: Any = "startup"  # twisted's stubs type this argument wrongly
+    reactor.addSystemEventTrigger("after", event, install_shutdown_handlers, on_signal)
+
+
+def drop_pages_in_flight(crawler: Crawler) -> None:
+    """Fail every download now: those queued behind a download delay, then those on the wire
+    (their connections aborted). None is retried: the run is stopping, and ``--resume`` asks
+    for them again. Reads the downloader's slots, which Scrapy has no public call for."""
+    from twisted.internet import reactor, tcp
+
+    if crawler.engine is None:
+        return
+    crawler.signals.send_catch_log(run_stopping)
+    downloader = crawler.engine.downloader
+    for request in downloader.active:
+        request.meta["dont_retry"] = True
+    stopped = IgnoreRequest("the run stopped before this page was fetched")
+    for slot in getattr(downloader, "slots", {}).values():
+        while getattr(slot, "queue", None):
+            _request, queued = slot.queue.popleft()
+            queued.errback(stopped)
+    selectables = [*reactor.getReaders(), *reactor.getWriters()]  # type: ignore[misc]
+    for selectable in selectables:
+        if isinstance(selectable, tcp.Client):
+            selectable.abortConnection()

@@ -17,6 +17,7 @@ PARTYFIELD_CONTACT_URL = "https://github.com/partyfield/partyfield"  # named in 
 PARTYFIELD_MAX_ERROR_RATIO = 0.5  # a run whose failed share of pages passes this fails
 PARTYFIELD_REFRESH = False  # True: refetch archived articles and walk every list page
 PARTYFIELD_PROGRESS_INTERVAL = 10.0  # seconds between progress lines in the log; 0: none
+PARTYFIELD_RETRY_PAUSE = 15.0  # seconds before failed pages get their one more try, at the end
 USER_AGENT = (
     "partyfield/0.1 (+https://github.com/partyfield/partyfield)"  # own value wins over the contact
 )
@@ -41,6 +42,14 @@ SPIDER_MIDDLEWARES = {  # skip what the archive already has (see crawler/increme
     "crawler.incremental.IncrementalMiddleware": 950,
 }
 EXTENSIONS = {"crawler.progress.Progress": 500}  # progress lines while crawling
+DOWNLOAD_HANDLERS = {  # Scrapy's HTTP/1.1 handler, stoppable at once (crawler/download.py)
+    "http": "crawler.download.StoppableHTTPHandler",
+    "https": "crawler.download.StoppableHTTPHandler",
+}
+DOWNLOADER_MIDDLEWARES = {  # redirect loops and off-site redirects become errors, not drops
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.redirects.CheckedRedirectMiddleware": 600,
+}
 HTTPCACHE_ENABLED = True  # keep validators (ETag, Last-Modified) to ask "changed since?"
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"  # HTTP's own caching rules
 HTTPCACHE_DIR = "httpcache"  # under .scrapy/; `partyfield crawl` puts it beside the archive

@@ -57,7 +57,9 @@ def test_crawl_archives_every_article_exactly_and_a_refetch_changes_nothing(
 
     second = run_cli("crawl", served.start_url, "--db", str(db), "--refresh", cwd=tmp_path)
     assert second.returncode == 0, second.stderr
-    assert "0 new, 0 updated, 24 unchanged, 0 errors" in second.stdout
+    assert (
+        "0 new, 0 updated, 24 unchanged, 0 not refetched (24 archived); 0 errors" in second.stdout
+    )
     after = archived(db)
     strip = ("last_seen_at",)
     assert {u: {k: v for k, v in r.items() if k not in strip} for u, r in after.items()} == {

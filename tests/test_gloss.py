@@ -282,10 +282,10 @@ def test_text_without_parentheses_is_unchanged(text: str) -> None:
 
 
 def _removed_groups(original: str, result: str) -> list[str]:
-    """The innermost groups of ``original`` missing from ``result``; fails unless ``result`` is
-    ``original`` with whole groups removed."""
+    """The innermost groups of ``original`` missing from ``result``, each with the spaces before
+    it; fails unless ``result`` is ``original`` with only such groups removed."""
     removed, position = [], 0
-    for token in re.findall(r"[(（][^()（）]*[)）]|.", original, flags=re.S):
+    for token in re.findall(r"[ \u3000]{0,2}[(（][^()（）]*[)）]|.", original, flags=re.S):
         if result.startswith(token, position):
             position += len(token)
         else:

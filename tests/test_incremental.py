@@ -214,6 +214,21 @@ def test_progress_lines_while_crawling(served_site: SiteFactory, tmp_path: Path)
                      cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.startswith("progress: ")]
-    assert lines, result.stderr
-    assert re.fullmatch(r"progress: \d+ pages fetched, \d+ new, \d+ updated, \d+ unchanged, "
-                        r"\d+ errors", lines[-1])  # fmt: skip
+    assert lines[0] == "progress: crawl started", result.stderr
+    assert any(re.search(r", ETA \d+s$", line) for line in lines[1:-1]), lines
+    # the list announces 5 articles a page: 2 list pages and 10 articles, of which 6 exist
+    assert (
+        lines[-1] == "progress: 8 of ~12 pages done (66%), 6 new, 0 updated, 0 unchanged, 0 errors"
+    )
+
+
+def test_progress_on_a_short_crawl_still_says_start_and_end(
+    served_site: SiteFactory, tmp_path: Path
+) -> None:
+    served = served_site(SiteSpec(article_count=2))
+    result = run_cli("crawl", served.start_url, "--db", str(tmp_path / "p.db"), "--progress",
+                     "-s", "DOWNLOAD_DELAY=0", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("progress: ")]
+    assert lines == ["progress: crawl started",
+                     "progress: 3 of ~6 pages done (50%), 2 new, 0 updated, 0 unchanged, 0 errors"]  # fmt: skip

@@ -2,8 +2,9 @@
 
 Serves the files of a site folder, answers ``/comp/<kind>/list.do`` (GET query or form POST)
 from ``_listdo/<cid>/<page>.html`` the way the portal does, honours ``site.json`` (HTTP charset
-or none, forced status codes, slow pages), supports conditional GET (ETag / Last-Modified),
-and logs every request so tests can count them.
+or none, forced status codes, slow pages, pages that fail their first requests with a 503 or a
+dropped connection, redirects), supports conditional GET (ETag / Last-Modified), and logs
+every request with its time so tests can count and space them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import email.utils
 import hashlib
 import json
 import mimetypes
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -25,15 +27,23 @@ from urllib.parse import parse_qs, urlsplit
 @dataclass
 class RequestLog:
     entries: list[tuple[str, str, int]] = field(default_factory=list)  # (method, path, status)
+    times: list[float] = field(default_factory=list)  # time.monotonic() of each request's arrival
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, method: str, path: str, status: int) -> None:
+    def add(self, method: str, path: str, status: int, arrived: float | None = None) -> None:
         with self.lock:
             self.entries.append((method, path, status))
+            self.times.append(time.monotonic() if arrived is None else arrived)
 
     def paths(self, prefix: str = "") -> list[str]:
         with self.lock:
             return [path for _m, path, _s in self.entries if path.startswith(prefix)]
+
+    def arrivals(self, prefix: str = "") -> list[float]:
+        """Arrival times of the requests for paths starting with ``prefix``, in order."""
+        with self.lock:
+            pairs = zip(self.entries, self.times, strict=True)
+            return sorted(t for (_m, path, _s), t in pairs if path.startswith(prefix))
 
     def clear(self) -> None:
         with self.lock:
@@ -52,11 +62,31 @@ def _site_config(root: Path) -> dict[str, object]:
 
 
 def _handler(root: Path, log: RequestLog) -> type[BaseHTTPRequestHandler]:
+    failures_so_far: dict[str, int] = {}
+    counter_lock = threading.Lock()
+
+    def fails_now(key: str, config: dict[str, object]) -> bool:
+        """True while ``key`` has failed fewer times than site.json's ``fail_first`` says."""
+        limits = config.get("fail_first") or {}
+        assert isinstance(limits, dict)
+        if key not in limits:
+            return False
+        with counter_lock:
+            failures_so_far[key] = failures_so_far.get(key, 0) + 1
+            return failures_so_far[key] <= int(limits[key])
+
     class Handler(BaseHTTPRequestHandler):
         server_version = "yun300-fixture/1.0"
+        arrived = 0.0  # time.monotonic() when the request being answered arrived
 
         def log_message(self, format: str, *args: object) -> None:  # quiet: the log says all
             pass
+
+        def end_headers(self) -> None:
+            # HTTP/1.0, one request per connection, said out loud: a client must not send the
+            # next request on this connection after the server has closed it.
+            self.send_header("Connection", "close")
+            super().end_headers()
 
         def do_GET(self) -> None:
             self._answer(self._query())
@@ -73,12 +103,20 @@ def _handler(root: Path, log: RequestLog) -> type[BaseHTTPRequestHandler]:
             return parse_qs(urlsplit(self.path).query)
 
         def _answer(self, params: dict[str, list[str]], head: bool = False) -> None:
+            self.arrived = time.monotonic()
             path = urlsplit(self.path).path
             config = _site_config(root)
             status_overrides = config.get("status") or {}
-            assert isinstance(status_overrides, dict)
+            redirects = config.get("redirect") or {}
+            assert isinstance(status_overrides, dict) and isinstance(redirects, dict)
             if path in status_overrides:
                 return self._send_status(path, int(status_overrides[path]))
+            key = f"{path}?currentPage={params.get('currentPage', ['1'])[0]}"
+            if fails_now(key if path.endswith("/list.do") else path, config):
+                return self._fail(path, str(config.get("failure") or "503"))
+            target = redirects[self.path] if self.path in redirects else redirects.get(path)
+            if target:
+                return self._send_redirect(path, str(target))
             delays = config.get("delay") or {}
             assert isinstance(delays, dict)
             if path in delays:
@@ -100,8 +138,23 @@ def _handler(root: Path, log: RequestLog) -> type[BaseHTTPRequestHandler]:
                 return None
             return target / "index.html" if target.is_dir() else target
 
+        def _fail(self, path: str, mode: str) -> None:
+            if mode == "drop":  # the connection closes before any answer
+                log.add(self.command, path, 0, self.arrived)
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            self._send_status(path, int(mode))
+
+        def _send_redirect(self, path: str, location: str) -> None:
+            log.add(self.command, path, 302, self.arrived)
+            self.send_response(302)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
         def _send_status(self, path: str, status: int) -> None:
-            log.add(self.command, path, status)
+            log.add(self.command, path, status, self.arrived)
             body = f"<html><body><h1>{status}</h1></body></html>".encode()
             self.send_response(status)
             self.send_header("Content-Type", "text/html")
@@ -114,12 +167,12 @@ def _handler(root: Path, log: RequestLog) -> type[BaseHTTPRequestHandler]:
             etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
             modified = email.utils.formatdate(file.stat().st_mtime, usegmt=True)
             if self._not_modified(etag, file.stat().st_mtime):
-                log.add(self.command, path, 304)
+                log.add(self.command, path, 304, self.arrived)
                 self.send_response(304)
                 self.send_header("ETag", etag)
                 self.end_headers()
                 return
-            log.add(self.command, path, 200)
+            log.add(self.command, path, 200, self.arrived)
             self.send_response(200)
             self.send_header("Content-Type", _content_type(file, charset))
             self.send_header("Content-Length", str(len(body)))

@@ -35,6 +35,8 @@ class SiteSpec:
     encoding: str = "utf-8"
     traditional: bool = True  # convert the corpus with OpenCC s2tw
     charset_in_header: bool = True  # else the HTTP header says only "text/html"
+    header_charset: str | None = None  # the charset the HTTP header claims; None: the real one
+    meta_charset: str | None = None  # the charset the pages' <meta> claims; None: the real one
     list_markup: int = 0  # 0..4, see LIST_MARKUPS
     old_generation: bool = False  # c_news_list / c_news_detail / /comp/news/list.do
     gloss_every: int = 9  # a gloss after every n-th Han character; 0: none
@@ -48,6 +50,9 @@ class SiteSpec:
     # "date" replace those; "append" adds a paragraph to the body
     response_delay: float = 0.0  # seconds the server waits before answering a detail page
     file_notice: bool = False  # page 1 opens with a notice that is only a PDF link
+    flaky_articles: dict[int, int] = field(default_factory=dict)  # index → failed answers first
+    flaky_list_pages: dict[int, int] = field(default_factory=dict)  # list.do page → the same
+    failure: str = "503"  # how a flaky page fails: "503", or "drop" (connection closed)
 
 
 @dataclass
@@ -207,7 +212,7 @@ def _detail_page(writer: _Writer, article: dict[str, Any], index: int, path: str
     )
     return f"""<!DOCTYPE html>
 <html><head>
-<meta http-equiv="Content-Type" content="text/html; charset={spec.encoding}">
+<meta http-equiv="Content-Type" content="text/html; charset={spec.meta_charset or spec.encoding}">
 <title>{title}-{writer.shown(spec.company, False)}</title>
 <meta name="keywords" content="{writer.shown(spec.section, False)}">
 </head>
@@ -381,7 +386,7 @@ def _list_page(writer: _Writer, fragment: str) -> str:
     component = _component(spec)
     return f"""<!DOCTYPE html>
 <html><head>
-<meta http-equiv="Content-Type" content="text/html; charset={spec.encoding}">
+<meta http-equiv="Content-Type" content="text/html; charset={spec.meta_charset or spec.encoding}">
 <title>{writer.shown(spec.section, False)}-{writer.shown(spec.company, False)}</title>
 </head>
 <body data-layout="flow"><div class="main pagebox">
@@ -410,8 +415,13 @@ def _write_robots(root: Path, spec: SiteSpec, paths: list[str], indexes: list[in
 
 def _write_site_json(root: Path, spec: SiteSpec, paths: list[str], indexes: list[int]) -> None:
     config = {
-        "charset": spec.encoding if spec.charset_in_header else None,
+        "charset": (spec.header_charset or spec.encoding) if spec.charset_in_header else None,
         "status": {_path_of(paths, indexes, i): 500 for i in spec.server_errors},
         "delay": {path: spec.response_delay for path in paths} if spec.response_delay else {},
+        "fail_first": {
+            **{_path_of(paths, indexes, i): n for i, n in spec.flaky_articles.items()},
+            **{f"{_endpoint(spec)}?currentPage={p}": n for p, n in spec.flaky_list_pages.items()},
+        },
+        "failure": spec.failure,
     }
     (root / "site.json").write_text(json.dumps(config, indent=1), encoding="utf-8")

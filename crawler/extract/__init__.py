@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from parsel import Selector
 
-from crawler.extract.decode import decode_html
+from crawler.errors import ExtractError
+from crawler.extract.decode import Undecodable, decode_html
 from crawler.extract.generic import GenericDetail
 from crawler.extract.yun300 import (
     Yun300Detail,
@@ -60,20 +61,28 @@ LAYOUTS: tuple[Layout, ...] = (
 )
 
 
-def selector_for(html: str | bytes, *, http_charset: str | None = None) -> Selector:
-    """A parsel Selector over the page text, ruby annotations already dropped."""
-    text = decode_html(html, http_charset=http_charset) if isinstance(html, bytes) else html
-    return Selector(text=strip_ruby(text))
+def selector_for(html: str | bytes, *, url: str = "", http_charset: str | None = None) -> Selector:
+    """A parsel Selector over the page text, ruby annotations already dropped.
+
+    Raises ``ExtractError`` ("undecodable: …") for bytes no charset reads cleanly.
+    """
+    if isinstance(html, bytes):
+        try:
+            html = decode_html(html, http_charset=http_charset)
+        except Undecodable as exc:
+            raise ExtractError(url, f"undecodable: {exc}") from exc
+    return Selector(text=strip_ruby(html))
 
 
 def extract(url: str, html: str | bytes, *, http_charset: str | None = None) -> Article | None:
     """The article on the page at ``url``, or None when the page is not an article.
 
     ``html`` may be bytes: they are decoded by ``http_charset`` (the HTTP header's), then the
-    page's ``<meta>`` charset, then detection. Raises ``ExtractError`` for a page that has
-    an article layout's markers but cannot be read as an article.
+    page's ``<meta>`` charset, each only when the bytes decode cleanly with it, then detection
+    (see ``crawler.extract.decode``). Raises ``ExtractError`` for bytes that no charset reads
+    and for a page that has an article layout's markers but cannot be read as an article.
     """
-    sel = selector_for(html, http_charset=http_charset)
+    sel = selector_for(html, url=url, http_charset=http_charset)
     for layout in LAYOUTS:
         if layout.matches(sel):
             return layout.read(url, sel)
@@ -89,4 +98,4 @@ def declared_url(html: str | bytes) -> str | None:
 
 
 def parse_list(url: str, html: str | bytes, *, http_charset: str | None = None) -> Yun300List:
-    return Yun300List(url, selector_for(html, http_charset=http_charset))
+    return Yun300List(url, selector_for(html, url=url, http_charset=http_charset))

@@ -1,33 +1,120 @@
-"""Bytes → text: HTTP header charset, then BOM, then ``<meta>`` charset, then detection.
+"""Bytes → text, checking every guess: a page is decoded by a charset only when its bytes
+decode cleanly with it and the text is plausible.
 
-w3lib implements the browser's order and maps the legacy labels (gb2312 → gb18030, big5 →
-big5hkscs-compatible) as the WHATWG encoding standard says.
+Order: the BOM; then the declarations — the HTTP header's, then the page's ``<meta>`` — each
+used only when it decodes cleanly (real sites send GBK under ``charset=utf-8`` headers and
+UTF-8 under ``<meta charset=gb2312>``); then detection: strict UTF-8, then GB18030 and Big5,
+with charset-normalizer choosing when both of those decode. A page no candidate reads without
+many replacement characters raises ``Undecodable``: it is recorded, never archived as mojibake.
+w3lib maps the legacy labels (gb2312 → gb18030, big5 → big5hkscs, latin1 → cp1252) as the
+WHATWG encoding standard says.
 """
 
 from __future__ import annotations
 
-from w3lib.encoding import html_to_unicode
+import re
+from collections.abc import Iterator
+
+from charset_normalizer import from_bytes
+from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
+
+UTF8 = "utf-8"
+LEGACY_CHINESE = ("gb18030", "big5hkscs")
+# Characters typical of bytes decoded with the wrong single-byte charset (Latin-1 supplement,
+# C1 controls) or of a wrong legacy table (private use area, replacement character).
+_MOJIBAKE = re.compile("[\u0080-\u00ff\ue000-\uf8ff\ufffd]")
+MAX_MOJIBAKE_SHARE = 0.2  # of the non-ASCII characters; real Chinese pages have next to none
+MAX_REPLACEMENTS_PER_1000 = 1  # a few broken bytes (a cut multi-byte character) are tolerated
+
+
+class Undecodable(ValueError):
+    """No charset reads the page: its bytes would become mojibake or replacement characters."""
 
 
 def decode_html(body: bytes, *, http_charset: str | None = None) -> str:
-    """Decode a page the way a browser would; undecodable bytes become U+FFFD, never an error."""
-    content_type = f"text/html; charset={http_charset}" if http_charset else None
-    _encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_guess_chinese)
-    return text
+    """The page's text; raises ``Undecodable`` rather than returning mojibake."""
+    return decode_page(body, http_charset=http_charset)[0]
 
 
-def _guess_chinese(body: bytes) -> str | None:
-    """Undeclared pages: UTF-8 when it decodes, else GB18030 (a superset of GBK and GB2312)."""
+def decode_page(body: bytes, *, http_charset: str | None = None) -> tuple[str, str]:
+    """(text, charset) of a page."""
+    bom_encoding, mark = read_bom(body)
+    if bom_encoding and mark:
+        text = body[len(mark) :].decode(bom_encoding, errors="replace")
+        if _is_tolerable(text):
+            return text, bom_encoding
+        raise Undecodable(f"does not decode as {bom_encoding}, its byte-order mark")
+    declared = list(_declared(body, http_charset))
+    for encoding in declared:
+        strict = _strict(body, encoding)
+        if strict is not None and is_plausible(strict):
+            if encoding != UTF8 and _is_multibyte_utf8(body):
+                return body.decode(UTF8), UTF8  # valid UTF-8 of any length is no accident
+            return strict, encoding
+    return _detected(body, declared)
+
+
+def _declared(body: bytes, http_charset: str | None) -> Iterator[str]:
+    seen: set[str] = set()
+    for label in (http_charset, html_body_declared_encoding(body[:4096])):
+        encoding = resolve_encoding(label) if label else None
+        if encoding and encoding not in seen:
+            seen.add(encoding)
+            yield encoding
+
+
+def _strict(body: bytes, encoding: str) -> str | None:
     try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8"
+        return body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _is_multibyte_utf8(body: bytes) -> bool:
+    return not body.isascii() and _strict(body, UTF8) is not None
+
+
+def _detected(body: bytes, declared: list[str]) -> tuple[str, str]:
+    """Pages no declaration reads: UTF-8, else the legacy Chinese charset that reads them
+    cleanly, else the first charset that reads them with only a few broken bytes."""
+    text = _strict(body, UTF8)
+    if text is not None:
+        return text, UTF8
+    clean = {e: t for e in LEGACY_CHINESE if (t := _strict(body, e)) is not None}
+    plausible = {e: t for e, t in clean.items() if is_plausible(t)}
+    if len(plausible) == 2:  # both read it: let the detector judge which reads Chinese
+        best = from_bytes(body, cp_isolation=list(plausible)).best()
+        chosen = resolve_encoding(best.encoding) if best and best.encoding else None
+        return plausible.get(chosen or "", plausible[LEGACY_CHINESE[0]]), chosen or "gb18030"
+    if plausible:
+        encoding, text = next(iter(plausible.items()))
+        return text, encoding
+    for encoding in dict.fromkeys([*declared, UTF8, *LEGACY_CHINESE]):
+        text = body.decode(encoding, errors="replace")
+        if _is_tolerable(text):
+            return text, encoding
+    raise Undecodable("no charset reads the page without replacement characters or mojibake")
+
+
+def _is_tolerable(text: str) -> bool:
+    """A few replacement characters (a cut multi-byte character), no mojibake."""
+    replacements = text.count("\ufffd")
+    allowed = max(2, len(text) * MAX_REPLACEMENTS_PER_1000 // 1000)
+    return replacements <= allowed and is_plausible(text)
+
+
+def is_plausible(text: str) -> bool:
+    """False for text that looks like bytes read with the wrong charset."""
+    sample = text[:20000]
+    non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
+    if not non_ascii:
+        return True
+    return len(_MOJIBAKE.findall(sample)) <= non_ascii * MAX_MOJIBAKE_SHARE
 
 
 def decode_text(data: bytes) -> str:
     """A plain-text file: BOM or UTF-8 when it decodes, else GB18030; never an error."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    encoding = _guess_chinese(data) or "utf-8"
+        return data[3:].decode(UTF8, errors="replace")
+    encoding = UTF8 if _strict(data, UTF8) is not None else "gb18030"
     return data.decode(encoding, errors="replace")

@@ -8,27 +8,43 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from scrapy import FormRequest, Request, Spider
-from scrapy.exceptions import IgnoreRequest
+from scrapy import FormRequest, Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DontCloseSpider,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.misc import load_object
 from twisted.internet.error import (
+    ConnectionDone,
+    ConnectionLost,
     ConnectionRefusedError,
     DNSLookupError,
     TCPTimedOutError,
     TimeoutError,
 )
 from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from w3lib.encoding import http_content_type_encoding
 
-from crawler.errors import ConfigError, ExtractError
+from crawler.errors import ConfigError, ExtractError, Stage
 from crawler.extract import Yun300List, extract, file_article, parse_list
 from crawler.extract.urls import check_start_url
 from crawler.items import Article, PageFailure, SectionPaged
+from crawler.ledger import SCHEDULED, Outcome, outcome_key
+from crawler.redirects import same_site
 from crawler.settings import user_agent
 
 logger = logging.getLogger(__name__)
@@ -38,6 +54,11 @@ logger = logging.getLogger(__name__)
 META_ENTRY = "partyfield_entry"  # on detail requests: the ListEntry the list showed
 META_SECTION = "partyfield_section"  # on list.do requests: the section's start URL
 META_PREVIOUS_PAGE = "partyfield_previous_page"  # on list.do requests: URLs of the page before
+# Request meta keys of the spider's own.
+META_LAST_TRY = "partyfield_last_try"  # the one more try a failed page gets at the run's end
+META_WALK_CONTINUED = "partyfield_walk_continued"  # the next list page is already asked for
+LIST_PRIORITY = 10  # list pages go first: the walk of a section is never starved by details
+TRANSIENT_HTTP = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 
 
 @dataclass(frozen=True)
@@ -62,7 +83,17 @@ def split_urls(value: str | list[str] | None) -> list[str]:
 
 
 class PartySpider(Spider):
+    """Walks each section's list pages and requests every article once.
+
+    Every request it makes ends as one outcome of ``crawler.ledger``. A page whose fetch fails
+    in a way that may pass (a timeout, a dropped connection, a 5xx) gets one more try when the
+    rest of the run is done, after ``PARTYFIELD_RETRY_PAUSE`` seconds; a list page that fails
+    does not stop the walk, since the next page's form is known from page 1.
+    """
+
     name = "party"
+    retry_pause = 15.0  # PARTYFIELD_RETRY_PAUSE
+    transient_errors: tuple[type[BaseException], ...] = ()  # RETRY_EXCEPTIONS
 
     def __init__(self, start_url: str | None = None, start_urls: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -72,6 +103,17 @@ class PartySpider(Spider):
         for url in self.start_urls:
             check_start_url(url)
         self.allowed_domains = sorted({urlsplit(url).hostname or "" for url in self.start_urls})
+        self.awaiting_last_try: list[tuple[Request, str]] = []  # (request, why it failed)
+        self._last_try_call: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PartySpider:
+        spider: PartySpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.retry_pause = crawler.settings.getfloat("PARTYFIELD_RETRY_PAUSE")
+        spider.transient_errors = transient_errors(crawler.settings)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
+        return spider
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -83,14 +125,21 @@ class PartySpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
             # dont_filter: a resumed run walks its sections again (see crawler.runner).
-            yield Request(url, callback=self.parse_section, errback=self.on_error, dont_filter=True)
+            yield self._made(Request(url, callback=self.parse_section, errback=self.on_error,
+                                     dont_filter=True, priority=LIST_PRIORITY))  # fmt: skip
+
+    # ------------------------------------------------------------------ list pages
 
     def parse_section(self, response: Response) -> Iterator[Any]:
         """Page 1 of a section: its articles, then the chain of list.do pages."""
         if not isinstance(response, TextResponse):
-            yield PageFailure(response.url, "extract", "start URL is not an HTML page")
+            yield self._failed(response.url, "extract", "start URL is not an HTML page")
             return
-        listing = parse_list(response.url, response.body, http_charset=_charset(response))
+        try:
+            listing = parse_list(response.url, response.body, http_charset=_charset(response))
+        except ExtractError as exc:
+            yield self._failed(response.url, "extract", exc.reason)
+            return
         if listing.component_id() is None:
             # Not a yun300 list: the user may have given one article's URL.
             yield from self.parse_detail(response)
@@ -102,11 +151,17 @@ class PartySpider(Spider):
             form=tuple((k, v) for k, v in listing.list_do_form(1).items() if k != "currentPage"),
             page_count=listing.page_count(),
         )
+        self._note_known_pages(paging.page_count, listing.page_size())
         yield from self._list_page(response, listing, paging, 1)
 
     def parse_list_page(self, response: Response, paging: ListPaging, page: int) -> Iterator[Any]:
         """A list.do fragment: its articles, then the next page while there is one."""
-        listing = parse_list(paging.section_url, response.body, http_charset=_charset(response))
+        try:
+            listing = parse_list(paging.section_url, response.body, http_charset=_charset(response))
+        except ExtractError as exc:
+            yield self._failed(response.url, "extract", _on_list(paging, page, exc.reason))
+            yield from self._continue_walk(response.request, paging, page)
+            return
         yield from self._list_page(response, listing, paging, page)
 
     def _list_page(
@@ -118,71 +173,196 @@ class PartySpider(Spider):
         """
         self.crawler.stats.inc_value("partyfield/list_pages")
         entries, files = listing.entries(), listing.file_entries()
-        if not entries and not files:
-            yield PageFailure(response.url, "extract", "list page without article links")
+        if entries or files:
+            self._outcome("list_page")
+        else:
+            reason = _on_list(paging, page, "list page without article links")
+            yield self._failed(response.url, "extract", reason)
         for entry in files:
             yield file_article(entry, paging.section)
         for entry in entries:
-            yield Request(
-                entry.url,
-                callback=self.parse_detail,
-                errback=self.on_error,
-                meta={META_ENTRY: entry},
-            )
-        if page < paging.page_count:
-            yield FormRequest(
-                paging.endpoint,
-                formdata=paging.form_for(page + 1),
-                callback=self.parse_list_page,
-                errback=self.on_error,
-                cb_kwargs={"paging": paging, "page": page + 1},
-                meta={
-                    META_SECTION: paging.section_url,
-                    META_PREVIOUS_PAGE: tuple(entry.url for entry in entries + files),
-                },
-            )
-        else:
+            if self._is_offsite(entry.url):
+                self._drop_offsite(entry.url)
+                continue
+            yield self._made(Request(entry.url, callback=self.parse_detail,
+                                     errback=self.on_error, meta={META_ENTRY: entry}))  # fmt: skip
+        previous = tuple(entry.url for entry in entries + files)
+        yield from self._continue_walk(response.request, paging, page, previous)
+
+    def _continue_walk(
+        self,
+        request: Request | None,
+        paging: ListPaging,
+        page: int,
+        previous_page: tuple[str, ...] | None = None,
+    ) -> Iterator[Any]:
+        """The next list page (once per page, whatever became of this one), or ``SectionPaged``
+        after the last. Without ``previous_page`` (this page failed) the walk never stops early."""
+        if request is not None:
+            if request.meta.get(META_WALK_CONTINUED):
+                return
+            request.meta[META_WALK_CONTINUED] = True
+        if page >= paging.page_count:
             yield SectionPaged(paging.section_url, paging.page_count)
+            return
+        meta: dict[str, Any] = {META_SECTION: paging.section_url}
+        if previous_page is not None:
+            meta[META_PREVIOUS_PAGE] = previous_page
+        yield self._made(FormRequest(
+            paging.endpoint, formdata=paging.form_for(page + 1), callback=self.parse_list_page,
+            errback=self.on_error, cb_kwargs={"paging": paging, "page": page + 1}, meta=meta,
+            priority=LIST_PRIORITY, dont_filter=True,  # one endpoint URL, many pages (POST)
+        ))  # fmt: skip
+
+    # ------------------------------------------------------------------ detail pages
 
     def parse_detail(self, response: Response) -> Iterator[Article | PageFailure]:
         if not isinstance(response, TextResponse):
-            yield PageFailure(response.url, "extract", "not an HTML page")
+            yield self._failed(response.url, "extract", "not an HTML page")
             return
         try:
             article = extract(response.url, response.body, http_charset=_charset(response))
         except ExtractError as exc:
-            yield PageFailure(response.url, "extract", exc.reason)
+            yield self._failed(response.url, "extract", exc.reason)
             return
         except Exception as exc:  # a page the parsers choke on: recorded, the crawl goes on
-            logger.exception("extraction crashed on %s", response.url)
-            yield PageFailure(response.url, "extract", f"{type(exc).__name__}: {exc}")
+            logger.debug("extraction crashed on %s", response.url, exc_info=True)
+            yield self._failed(response.url, "extract", f"{type(exc).__name__}: {exc}")
             return
         if article is None:
-            yield PageFailure(response.url, "extract", "not an article page")
+            yield self._failed(response.url, "extract", "not an article page")
         else:
+            self._outcome("article")
             yield article
 
-    def on_error(self, failure: Failure) -> Iterator[PageFailure]:
+    # ------------------------------------------------------------------ failures
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
         request: Request = failure.request  # type: ignore[attr-defined]
         error = failure.value
+        if not self.crawler.crawling:
+            return  # stopped (Ctrl-C): not the page's failure; --resume walks to it again
         if isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
             self.crawler.stats.inc_value("partyfield/robots_disallowed")
+            self._outcome("robots")
             logger.info("robots.txt disallows %s", request.url)
             return
-        yield PageFailure(request.url, "fetch", describe_error(error))
+        reason = describe_error(error)
+        paging, page = request.cb_kwargs.get("paging"), request.cb_kwargs.get("page", 1)
+        if self._is_transient(error) and not request.meta.get(META_LAST_TRY):
+            logger.info("%s failed (%s); one more try at the end of the run", request.url, reason)
+            self.awaiting_last_try.append((request, reason))
+        else:
+            if isinstance(paging, ListPaging):
+                self.crawler.stats.inc_value("partyfield/list_pages/failed")
+                reason = _on_list(paging, page, reason)
+            first_url = request.meta.get("redirect_urls", [request.url])[0]
+            yield self._failed(first_url, "fetch", reason)
+        if isinstance(paging, ListPaging):
+            yield from self._continue_walk(request, paging, page)
+
+    def on_idle(self) -> None:
+        """Failed pages get their one more try once nothing else is left, after a pause."""
+        if not self.awaiting_last_try:
+            return
+        if self._last_try_call is None:
+            logger.info("%d pages failed; trying them once more in %.0f s",
+                        len(self.awaiting_last_try), self.retry_pause)  # fmt: skip
+            self._last_try_call = call_later(self.retry_pause, self._try_once_more)
+        raise DontCloseSpider
+
+    def _try_once_more(self) -> None:
+        self._last_try_call = None
+        waiting, self.awaiting_last_try = self.awaiting_last_try, []
+        assert self.crawler.engine is not None
+        for request, _reason in waiting:
+            self.crawler.stats.inc_value("partyfield/requests/last_tries")
+            meta = {**request.meta, META_LAST_TRY: True, "dont_retry": True}
+            self.crawler.engine.crawl(request.replace(dont_filter=True, meta=meta))
+
+    def unsettled_failures(self) -> list[PageFailure]:
+        """Pages still waiting for their last try when the run stopped: failures, as they are.
+        Called once, by the archive pipeline as the run closes."""
+        waiting, self.awaiting_last_try = self.awaiting_last_try, []
+        reason = "{} (not tried again: the run stopped first)"
+        return [self._failed(request.url, "fetch", reason.format(why)) for request, why in waiting]
+
+    def on_dropped(self, request: Request) -> None:
+        """The duplicate filter dropped a request: the same page was asked for already."""
+        self._outcome("duplicate")
+
+    # ------------------------------------------------------------------ the ledger
+
+    def _made(self, request: RequestT) -> RequestT:
+        self.crawler.stats.inc_value(SCHEDULED)
+        return request
+
+    def _drop_offsite(self, url: str) -> None:
+        """A list links to another site: the request it would be is made and dropped at once."""
+        self.crawler.stats.inc_value(SCHEDULED)
+        self._outcome("offsite")
+        logger.info("not following %s: another site", url)
+
+    def _outcome(self, outcome: Outcome) -> None:
+        self.crawler.stats.inc_value(outcome_key(outcome))
+
+    def _failed(self, url: str, stage: Stage, reason: str) -> PageFailure:
+        self._outcome("error")
+        return PageFailure(url, stage, reason)
+
+    def _is_transient(self, error: BaseException | None) -> bool:
+        """Failures that may pass: those Scrapy retries, and server overload."""
+        if isinstance(error, HttpError):
+            return error.response.status in TRANSIENT_HTTP
+        return isinstance(error, self.transient_errors) and not isinstance(error, IgnoreRequest)
+
+    def _is_offsite(self, url: str) -> bool:
+        host = urlsplit(url).hostname or ""
+        return not any(same_site(host, allowed) for allowed in self.allowed_domains)
+
+    def _note_known_pages(self, page_count: int, page_size: int | None) -> None:
+        """What progress lines count toward: list pages, and the articles they will list."""
+        stats = self.crawler.stats
+        stats.inc_value("partyfield/known/list_pages", page_count)
+        if page_size:
+            stats.inc_value("partyfield/known/articles", page_count * page_size)
+
+
+RequestT = TypeVar("RequestT", bound=Request)
+
+
+def _on_list(paging: ListPaging, page: int, reason: str) -> str:
+    return f"list page {page} of {paging.page_count} of section {paging.section_url}: {reason}"
+
+
+def transient_errors(settings: BaseSettings) -> tuple[type[BaseException], ...]:
+    """The exceptions Scrapy retries (RETRY_EXCEPTIONS): failures that may pass."""
+    loaded = (
+        load_object(x) if isinstance(x, str) else x for x in settings.getlist("RETRY_EXCEPTIONS")
+    )
+    return tuple(loaded)
+
+
+# Why a download failed, by the exception Scrapy reports (Scrapy's own, or Twisted's).
+ERROR_REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((CannotResolveHostError, DNSLookupError), "DNS lookup failed"),
+    ((DownloadTimeoutError, TimeoutError, TCPTimedOutError), "timed out"),
+    ((DownloadConnectionRefusedError, ConnectionRefusedError), "connection refused"),
+    ((DownloadFailedError, ResponseDataLossError, ResponseFailed, ResponseNeverReceived,
+      ConnectionLost, ConnectionDone), "connection lost before the answer was complete"),
+)  # fmt: skip
 
 
 def describe_error(error: BaseException | None) -> str:
     """One line saying why a download failed."""
     if isinstance(error, HttpError):
         return f"HTTP {error.response.status}"
-    if isinstance(error, DNSLookupError):
-        return "DNS lookup failed"
-    if isinstance(error, TimeoutError | TCPTimedOutError):
-        return "timed out"
-    if isinstance(error, ConnectionRefusedError):
-        return "connection refused"
-    return f"{type(error).__name__}: {error}"
+    if isinstance(error, IgnoreRequest):
+        return str(error)
+    for classes, reason in ERROR_REASONS:
+        if isinstance(error, classes):
+            return reason
+    return f"{type(error).__name__}: {error}".strip()
 
 
 def _charset(response: Response) -> str | None:

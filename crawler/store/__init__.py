@@ -90,8 +90,20 @@ class Archive:
             found.update(row[0] for row in self.db.execute(sql, chunk).fetchall())
         return found
 
-    def store_article(self, article: Article) -> Outcome:
-        """Insert or update one article; an earlier text goes to ``article_versions``."""
+    def store_article(self, article: Article, run_id: int | None = None) -> Outcome:
+        """Insert or update one article; an earlier text goes to ``article_versions``.
+
+        With ``run_id``, a new or changed article is noted in ``run_articles``."""
+        with self.db.atomic():
+            outcome = self._upsert(article)
+            if run_id is not None and outcome != "unchanged":
+                self.db.table("run_articles").upsert(
+                    {"run_id": run_id, "url": article.url, "outcome": outcome},
+                    pk=("run_id", "url"),
+                )
+            return outcome
+
+    def _upsert(self, article: Article) -> Outcome:
         now = utc_now()
         row = article_to_row(article)
         with self.db.atomic():
@@ -180,6 +192,18 @@ class Archive:
                 },
             )
 
+    def close_interrupted_run(self, run_id: int) -> None:
+        """A run the process left ``running`` (stopped before its bookkeeping) is interrupted."""
+        with self.db.atomic():
+            self.db.execute(
+                "update runs set status = 'interrupted', finished_at = ? "
+                "where id = ? and status = 'running'",
+                [utc_now(), run_id],
+            )
+
+    def has_run(self, run_id: int) -> bool:
+        return bool(self.db.execute("select 1 from runs where id = ?", [run_id]).fetchone())
+
     def mark_abandoned_runs(self) -> int:
         """Runs still "running" when nobody holds the lock were killed: say so."""
         with self.db.atomic():
@@ -227,5 +251,20 @@ class Archive:
     def errors_of_run(self, run_id: int) -> list[dict[str, Any]]:
         return list(self.db.table("errors").rows_where("run_id = ?", [run_id], order_by="id"))
 
-    def count_articles(self) -> int:
-        return self.articles.count
+    def count_articles(self, sites: list[str] | None = None) -> int:
+        """Articles in the archive, or of these sites (hosts) only."""
+        if sites is None:
+            return self.articles.count
+        marks = ",".join("?" * len(sites))
+        sql = f"select count(*) from articles where site in ({marks})"
+        return int(self.db.execute(sql, sites).fetchone()[0])
+
+    def articles_of_run(self, run_id: int) -> dict[str, list[str]]:
+        """URLs a run archived, by outcome (``new``, ``updated``)."""
+        found: dict[str, list[str]] = {"new": [], "updated": []}
+        rows = self.db.execute(
+            "select outcome, url from run_articles where run_id = ? order by url", [run_id]
+        )
+        for outcome, url in rows.fetchall():
+            found.setdefault(outcome, []).append(url)
+        return found

@@ -11,6 +11,7 @@ Tables:
 - ``runs``: one row per crawl or import run. ``errors``: one row per page that failed.
 - ``sections``: sections a run walked to the last list page.
 - ``search_text`` (+ ``search_text_fts``): Simplified copies for script-blind search.
+- ``run_articles``: which articles each run added or changed (``runs --show``).
 """
 
 from __future__ import annotations
@@ -124,6 +125,15 @@ def _create_search_text(db: sqlite_utils.Database) -> None:
     )
     for row in db.table("articles").rows:
         write_search_text(db, row)
+
+
+@migrations(name="0004_run_articles")
+def _create_run_articles(db: sqlite_utils.Database) -> None:
+    # Which articles a run archived new or changed: what `partyfield runs --show N` lists.
+    # Unchanged refetches are not kept (they would be a row per article per run).
+    db.table("run_articles").create(
+        {"run_id": int, "url": str, "outcome": str}, pk=("run_id", "url")
+    )
 
 
 def write_search_text(db: sqlite_utils.Database, row: dict[str, Any]) -> None:

@@ -1,0 +1,76 @@
+"""Decoding checks itself: a declared charset is used only when the bytes agree with it."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.errors import ExtractError
+from crawler.extract import extract
+from crawler.extract.decode import Undecodable, decode_page, is_plausible
+
+TEXT = "黨群園地：集團召開安全生產專題會議，傳達學習全省電視電話會議精神。"
+SIMPLIFIED = "党群园地：集团召开安全生产专题会议，传达学习全省电视电话会议精神。"
+
+
+def page(text: str, meta: str | None) -> str:
+    head = f'<meta http-equiv="Content-Type" content="text/html; charset={meta}">' if meta else ""
+    return f"<html><head>{head}<title>{text[:8]}</title></head><body><p>{text}</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "header", "meta", "expected"),
+    [
+        (SIMPLIFIED, "gbk", "utf-8", "gbk", "gb18030"),  # header lies, meta is right
+        (SIMPLIFIED, "utf-8", None, "gb2312", "utf-8"),  # meta lies
+        (SIMPLIFIED, "utf-8", "gbk", None, "utf-8"),  # header lies, no meta
+        (SIMPLIFIED, "gbk", "iso-8859-1", None, "gb18030"),  # latin-1 "decodes" anything
+        (SIMPLIFIED, "gb18030", None, None, "gb18030"),  # undeclared
+        (TEXT, "big5", None, None, "big5hkscs"),  # undeclared Traditional
+        (TEXT, "big5", "utf-8", "big5", "big5hkscs"),
+        (TEXT, "utf-8", "big5", "big5", "utf-8"),
+        (SIMPLIFIED, "gbk", "gbk", "gbk", "gb18030"),  # honest
+    ],
+)
+def test_the_charset_that_reads_the_bytes_wins(
+    text: str, encoding: str, header: str | None, meta: str | None, expected: str
+) -> None:
+    decoded, used = decode_page(page(text, meta).encode(encoding), http_charset=header)
+    assert text in decoded
+    assert used == expected
+
+
+def test_a_few_broken_bytes_are_tolerated_under_the_declared_charset() -> None:
+    body = page(SIMPLIFIED * 40, "utf-8").encode("utf-8")
+    cut = body.index(b"</p>")
+    broken = body[:cut] + b"\xe5\x85" + body[cut:]  # a cut character
+    decoded, used = decode_page(broken, http_charset="utf-8")
+    assert used == "utf-8"
+    assert decoded.count(SIMPLIFIED) == 40
+
+
+def test_bytes_no_charset_reads_are_undecodable() -> None:
+    garbage = bytes(range(128, 256)) * 50
+    with pytest.raises(Undecodable):
+        decode_page(b"<html><body>" + garbage + b"</body></html>", http_charset="utf-8")
+
+
+def test_extract_reports_undecodable_pages_as_extract_errors() -> None:
+    garbage = b"<html><head><title>x</title></head><body>" + bytes(range(128, 256)) * 50
+    with pytest.raises(ExtractError) as raised:
+        extract("http://a.cn/1.html", garbage + b"</body></html>", http_charset="utf-8")
+    assert raised.value.reason.startswith("undecodable")
+    assert raised.value.url == "http://a.cn/1.html"
+
+
+@pytest.mark.parametrize(
+    ("text", "plausible"),
+    [
+        (SIMPLIFIED, True),
+        ("plain ASCII page", True),
+        (SIMPLIFIED.encode("utf-8").decode("latin-1"), False),
+        (SIMPLIFIED.encode("gbk").decode("cp1252", errors="replace"), False),
+        ("Café au lait, 1 € " + SIMPLIFIED, True),
+    ],
+)
+def test_plausibility(text: str, plausible: bool) -> None:
+    assert is_plausible(text) is plausible
