@@ -41,7 +41,11 @@ LOG_LEVEL = "INFO"  # one line per event; DEBUG shows every request
 SPIDER_MIDDLEWARES = {  # skip what the archive already has (see crawler/incremental.py)
     "crawler.incremental.IncrementalMiddleware": 950,
 }
-EXTENSIONS = {"crawler.progress.Progress": 500}  # progress lines while crawling
+EXTENSIONS = {  # progress lines; AutoThrottle that keeps a site's own delay as a floor
+    "crawler.progress.Progress": 500,
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.politeness.PoliteAutoThrottle": 0,
+}
 DOWNLOAD_HANDLERS = {  # Scrapy's HTTP/1.1 handler, stoppable at once (crawler/download.py)
     "http": "crawler.download.StoppableHTTPHandler",
     "https": "crawler.download.StoppableHTTPHandler",

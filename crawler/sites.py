@@ -31,6 +31,7 @@ class SiteConfig:
         slot: dict[str, Any] = {}
         if self.delay is not None:
             slot["delay"] = self.delay
+            slot["jitter"] = 0  # a promised delay is a floor: no random share below it
         if self.concurrency is not None:
             slot["concurrency"] = self.concurrency
         hosts = {urlsplit(url).hostname or "" for url in self.sections}

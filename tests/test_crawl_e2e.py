@@ -85,7 +85,9 @@ def test_gbk_site_without_header_charset_with_robots_file_notice_and_broken_page
     )
     served = served_site(spec)
     db = tmp_path / "party.db"
-    result = run_cli("crawl", served.start_url, "--db", str(db), cwd=tmp_path)
+    result = run_cli(
+        "crawl", served.start_url, "--db", str(db), "-s", "PARTYFIELD_RETRY_PAUSE=0.1", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr  # broken pages do not fail the run
     assert_archive_matches(db, served)
     forbidden = served.site.linked_paths[3]  # after the notice that opens the list
@@ -170,6 +172,8 @@ def test_unreachable_site_fails_with_one_line_reason(tmp_path: Path) -> None:
         str(tmp_path / "p.db"),
         "-s",
         "RETRY_TIMES=0",
+        "-s",
+        "PARTYFIELD_RETRY_PAUSE=0",
         cwd=tmp_path,
     )
     assert result.returncode == 1

@@ -62,7 +62,7 @@ def test_reruns_fetch_only_what_is_new_or_changed(served_site: SiteFactory, tmp_
     second = crawl(served, db)  # run 2: nothing changed
     assert list_requests(served) == 1 and detail_requests(served) == 0
     assert served.server.log.paths() == ["/robots.txt", "/news/12/"]
-    assert "0 new, 0 updated, 0 unchanged" in second.stdout
+    assert "0 new, 0 updated, 0 unchanged, 12 not refetched (12 archived)" in second.stdout
 
     # One article edited (its title, so the list shows it) and one added on top, newest.
     edited, added = 4, 12
@@ -73,7 +73,8 @@ def test_reruns_fetch_only_what_is_new_or_changed(served_site: SiteFactory, tmp_
 
     republish({added: {"date": "2024-06-01"}, edited: title_edit})
     third = crawl(served, db)
-    assert "1 new, 1 updated" in third.stdout
+    assert "1 new, 1 updated, 0 unchanged, 11 not refetched (13 archived)" in third.stdout
+    assert f"  updated  {served.url(f'/news/{3000 + edited}.html')}" in third.stdout.splitlines()
     assert detail_requests(served) == 2
     assert_archive_matches(db, served)
     versions = query(db, "select url, title from article_versions")

@@ -206,6 +206,7 @@ def _content_type(file: Path, charset: object) -> str:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    block_on_close = False  # a request held by a slow page must not hold up the shutdown
     request_queue_size = 128  # socketserver's default (5) refuses bursts of parallel requests
 
 
