@@ -17,6 +17,7 @@ from typing import Any
 
 from opencc import OpenCC
 
+from crawler.demo import chrome
 from crawler.demo.gloss_injection import GlossInjector, with_ruby
 from crawler.text.dates import parse_published_at
 
@@ -53,6 +54,7 @@ class SiteSpec:
     flaky_articles: dict[int, int] = field(default_factory=dict)  # index → failed answers first
     flaky_list_pages: dict[int, int] = field(default_factory=dict)  # list.do page → the same
     failure: str = "503"  # how a flaky page fails: "503", or "drop" (connection closed)
+    portal_weight: bool = False  # ~90 KB detail pages: head scripts, mega-menu, sidebar, footer
 
 
 @dataclass
@@ -215,8 +217,10 @@ def _detail_page(writer: _Writer, article: dict[str, Any], index: int, path: str
 <meta http-equiv="Content-Type" content="text/html; charset={spec.meta_charset or spec.encoding}">
 <title>{title}-{writer.shown(spec.company, False)}</title>
 <meta name="keywords" content="{writer.shown(spec.section, False)}">
+{chrome.head_scripts() if spec.portal_weight else ""}
 </head>
 <body data-layout="flow"><div class="main pagebox">
+{chrome.mega_menu() if spec.portal_weight else ""}
 {_nav(writer)}
 <div id="{detail_id}" loaded="true">
  <div class="e_box p_NewsDetail" data-ename="资讯详情" data-infoid="{spec.first_id + index}">
@@ -238,7 +242,8 @@ def _detail_page(writer: _Writer, article: dict[str, Any], index: int, path: str
   </div>
  </div>
 </div>
-<div class="footer"><p>{writer.shown("微信公众号", False)}</p><p>Copyright © {writer.shown(spec.company, False)} {writer.shown("版权所有", False)}</p></div>
+{chrome.sidebar() if spec.portal_weight else ""}
+<div class="footer">{chrome.footer() if spec.portal_weight else ""}<p>{writer.shown("微信公众号", False)}</p><p>Copyright © {writer.shown(spec.company, False)} {writer.shown("版权所有", False)}</p></div>
 </div></body></html>
 """
 

@@ -37,7 +37,8 @@ BODY_SELECTORS = (
     "article.e_HtmlEditor.p_articles",
     "div.p_NewsDetail div.p_articles",
 )
-BOXES = ("div.p_topBox", "div.p_infoBox", "div.p_NewsDetail", "body")
+ROOTS = ("div.p_NewsDetail", "[id^='c_portalResNews_detail-']", "[id^='c_news_detail-']")
+BOXES = ("div.p_topBox", "div.p_infoBox")  # inside the root; then the root, then the page
 SECTION_SELECTORS = (
     "div.p_columnBanner .title_main",
     ".p_breadcrumb a:last-of-type",
@@ -67,7 +68,7 @@ def section_of(sel: Selector) -> str | None:
 
 
 def matches_detail(sel: Selector) -> bool:
-    return any(sel.css(marker) for marker in DETAIL_MARKERS)
+    return any(sel.css(marker) for marker in DETAIL_MARKERS)  # one scan each, first hit wins
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,20 @@ class Yun300Detail:
     sel: Selector
 
     @cached_property
+    def _root(self) -> Selector | None:
+        """The article component: queries stay inside it, not the page's menus and footers."""
+        for css in ROOTS:
+            found = self.sel.css(css)
+            if found:
+                return found[0]
+        return None
+
+    @cached_property
     def _boxes(self) -> list[Selector]:
-        return [box for css in BOXES for box in self.sel.css(css)[:1]]
+        """The two metadata boxes, the article root, then the whole page: searched in order."""
+        root = self._root
+        boxes = [box for css in BOXES for box in root.css(css)[:1]] if root is not None else []
+        return [*boxes, *([root] if root is not None else []), self.sel]
 
     def _first(self, css: str) -> str:
         """Cleaned text of the first non-empty ``css`` match across the boxes, in order."""
@@ -106,9 +119,12 @@ class Yun300Detail:
 
     @cached_property
     def _meta(self) -> dict[str, str]:
-        """Metadata values by field, each from the first box that gives one."""
+        """Metadata values by field, each from the first box that gives one; the whole page
+        is read only when the article's own boxes give none."""
         found: dict[str, str] = {}
         for box in self._boxes:
+            if found and box is self.sel:
+                break
             for item in box.css(".p_dataSource > li, .p_info li"):
                 field, value = _meta_item(item)
                 if field and value and field not in found:
@@ -145,10 +161,11 @@ class Yun300Detail:
 
     @cached_property
     def _body(self) -> Selector:
-        for css in BODY_SELECTORS:
-            found = self.sel.css(css)
-            if found:
-                return found[0]
+        for scope in (self._root, self.sel):
+            for css in BODY_SELECTORS:
+                found = scope.css(css) if scope is not None else []
+                if found:
+                    return found[0]
         raise ExtractError(self.url, "yun300 page without an article body element")
 
     def body_lines(self) -> list[str]:

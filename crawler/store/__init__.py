@@ -58,6 +58,9 @@ class Archive:
             db = sqlite_utils.Database(path)
             db.execute("PRAGMA busy_timeout = 10000")
             db.enable_wal()
+            db.execute(
+                "PRAGMA synchronous = NORMAL"
+            )  # WAL: commits stay atomic, fsync at checkpoints
             migrations.apply(db)
         except Exception as exc:  # sqlite3/OS errors of many kinds: one clear message
             raise StoreError(str(path), f"cannot open archive: {exc}") from exc
