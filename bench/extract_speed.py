@@ -67,7 +67,8 @@ def main() -> None:
         for url, body, charset in corpus:
             extract(url, body, http_charset=charset)
 
-    runners, names = [ours], ["partyfield extract()"]
+    runners: list[Callable[[], object]] = [ours]
+    names = ["partyfield extract()"]
     try:
         from trafilatura import bare_extraction
     except ImportError:
