@@ -1,10 +1,13 @@
-"""Crawl throughput and incremental cost on a fixture site served on 127.0.0.1.
+"""Crawl throughput against a bare Scrapy spider, the cost of repeat runs, and peak memory.
 
-Builds a yun300 site of N articles, crawls it with the real spider (``partyfield crawl`` in a
-subprocess, politeness delays off since the server is local), crawls it again unchanged, and
-prints requests, seconds and pages/second per run.
+Builds a yun300 site of N articles, serves it on 127.0.0.1 and, with politeness off (the server
+is local), crawls it with ``partyfield crawl`` and with ``bench.bare_spider`` — a Scrapy spider
+that fetches exactly the same pages and does nothing else — in alternating rounds, since this
+VM's speed drifts; the best round of each counts. Then an unchanged re-run and a ``--refresh``
+run show what incremental crawling saves. Peak RSS is Scrapy's ``memusage/max`` of the crawl
+process.
 
-Run: ``.venv/bin/python -m bench.crawl_speed [--articles 240] [--page-size 10]``.
+Run: ``.venv/bin/python -m bench.crawl_speed [--articles 600 5000] [--rounds 2]``.
 """
 
 from __future__ import annotations
@@ -25,46 +28,68 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]  # fmt: skip
 
 
-def crawl(url: str, db: Path, *extra: str) -> float:
-    start = time.perf_counter()
+def partyfield(url: str, db: Path, *extra: str) -> dict[str, object]:
+    """One crawl; its runs row with the stats decoded."""
     subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", url, "--db", str(db), *FAST,
                     *extra], check=True, capture_output=True)  # fmt: skip
-    return time.perf_counter() - start
-
-
-def last_run(db: Path) -> dict[str, object]:
     with sqlite3.connect(db) as conn:
         conn.row_factory = sqlite3.Row
-        return dict(conn.execute("select * from runs order by id desc limit 1").fetchone())
+        run = dict(conn.execute("select * from runs order by id desc limit 1").fetchone())
+    run["stats"] = json.loads(str(run["stats"]))
+    return run
+
+
+def bare(url: str) -> tuple[int, float]:
+    """(pages, seconds) of the bare spider."""
+    done = subprocess.run([sys.executable, "-m", "bench.bare_spider", url], check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    pages, seconds = done.stdout.split()
+    return int(pages), float(seconds)
+
+
+def compare(articles: int, rounds: int, folder: Path) -> None:
+    root = folder / f"site{articles}"
+    site = build_site(root, SiteSpec(article_count=articles, page_size=10))
+    with serve(root) as server:
+        url = server.url + site.start_path
+        ours: list[tuple[int, float, int]] = []  # pages, seconds, peak RSS
+        theirs: list[tuple[int, float]] = []
+        for number in range(rounds):
+            run = partyfield(url, folder / f"{articles}-{number}.db")
+            stats = run["stats"]
+            assert isinstance(stats, dict)
+            pages, seconds = stats["response_received_count"], stats["elapsed_time_seconds"]
+            ours.append((int(pages), float(seconds), int(stats["memusage/max"])))
+            theirs.append(bare(url))
+        best_ours = min(ours, key=lambda r: r[1])
+        best_bare = min(theirs, key=lambda r: r[1])
+        rate, bare_rate = best_ours[0] / best_ours[1], best_bare[0] / best_bare[1]
+        peak = max(r[2] for r in ours) / 2**20
+        print(f"{articles:>8} {'partyfield crawl':22} {best_ours[0]:>6} {best_ours[1]:8.2f} "
+              f"{rate:8.1f} {rate / bare_rate:6.2f} {peak:8.0f}")  # fmt: skip
+        print(f"{articles:>8} {'bare Scrapy spider':22} {best_bare[0]:>6} {best_bare[1]:8.2f} "
+              f"{bare_rate:8.1f} {1:6.2f} {'':>8}")  # fmt: skip
+        db = folder / f"{articles}-0.db"
+        for name, extra in (("unchanged re-run", ()), ("--refresh (conditional)", ("--refresh",))):
+            run = partyfield(url, db, *extra)
+            stats = run["stats"]
+            assert isinstance(stats, dict)
+            print(f"{articles:>8} {name:22} {run['requests']:>6} "
+                  f"{float(stats['elapsed_time_seconds']):8.2f}")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--articles", type=int, default=240)
-    parser.add_argument("--page-size", type=int, default=10)
+    parser.add_argument("--articles", type=int, nargs="+", default=[600, 5000])
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    print(f"{'articles':>8} {'run':22} {'pages':>6} {'seconds':>8} {'pages/s':>8} "
+          f"{'ratio':>6} {'peak MB':>8}")  # fmt: skip
+    start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        root, db = Path(folder) / "site", Path(folder) / "party.db"
-        site = build_site(root, SiteSpec(article_count=args.articles, page_size=args.page_size))
-        with serve(root) as server:
-            url = server.url + site.start_path
-            print(
-                f"{'run':28} {'requests':>8} {'new':>5} {'wall s':>7} {'crawl s':>8} {'pages/s':>8}"
-            )
-            for name, extra in (
-                ("1: first crawl", ()),
-                ("2: unchanged re-run", ()),
-                ("3: --refresh (conditional)", ("--refresh",)),
-            ):
-                wall = crawl(url, db, *extra)
-                run = last_run(db)
-                stats = json.loads(str(run["stats"]))
-                seconds = float(stats["elapsed_time_seconds"])
-                pages = int(stats.get("response_received_count", 0))
-                print(
-                    f"{name:28} {run['requests']:>8} {run['new']:>5} {wall:7.2f} "
-                    f"{seconds:8.2f} {pages / seconds:8.1f}"
-                )
+        for articles in args.articles:
+            compare(articles, args.rounds, Path(folder))
+    print(f"({time.perf_counter() - start:.0f} s in all)")
 
 
 if __name__ == "__main__":

@@ -126,8 +126,16 @@ def test_gbk_site_without_header_charset_with_robots_file_notice_and_broken_page
             list_markup=3, encoding="gb18030", traditional=False, article_count=10, page_size=3
         ),
         SiteSpec(list_markup=4, gloss_every=4, article_count=10, page_size=3),
+        SiteSpec(encoding="gbk", header_charset="utf-8", article_count=6, page_size=3),
+        SiteSpec(meta_charset="gb2312", charset_in_header=False, article_count=6, page_size=3),
     ],
-    ids=["old-generation-big5", "markup3-gb18030", "markup4-dense-glosses"],
+    ids=[
+        "old-generation-big5",
+        "markup3-gb18030",
+        "markup4-dense-glosses",
+        "gbk-under-a-utf8-header",
+        "utf8-under-a-gb2312-meta",
+    ],
 )
 def test_template_variants(served_site: SiteFactory, tmp_path: Path, spec: SiteSpec) -> None:
     served = served_site(spec)
