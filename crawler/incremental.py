@@ -5,7 +5,9 @@ A spider middleware between the party spider and the scheduler. It drops
   archive — a changed entry, or ``--refresh``, lets it through;
 - the request for the next list page when the page before held only archived articles and an
   earlier run already walked the whole section (so nothing older can be missing).
-The spider keeps discovering; only this component reads the archive to decide.
+A refetch of an archived article carries the validators (ETag, Last-Modified) its page came
+with, so an unchanged page costs a 304. The spider keeps discovering; only this component
+reads the archive to decide.
 """
 
 from __future__ import annotations
@@ -62,16 +64,36 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
             self.archive.close()
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
-        if self.refresh or self.archive is None:
+        if self.archive is None:
             return request
         entry = request.meta.get(META_ENTRY)
-        if isinstance(entry, ListEntry) and self._is_unchanged(entry):
+        if not isinstance(entry, ListEntry):
+            return request if self.refresh else self._paging(request)
+        if not self.refresh and self._is_unchanged(entry):
             self._skip("partyfield/skipped/archived", request)
             return None
+        return self._conditional(request, entry.url)
+
+    def _paging(self, request: Request) -> Request | None:
         previous_page = request.meta.get(META_PREVIOUS_PAGE)
         if previous_page is not None and self._may_stop_paging(request, previous_page):
             self._skip("partyfield/skipped/list_pages", request)
             return None
+        return request
+
+    def _conditional(self, request: Request, url: str) -> Request:
+        """A refetch of an archived page asks "changed since?" with the validators the server
+        sent last time; its 304 reaches the spider, which reports the article unchanged."""
+        assert self.archive is not None
+        found = self.archive.validators(url)
+        if found is None:
+            return request
+        etag, modified = found
+        if etag:
+            request.headers["If-None-Match"] = etag
+        if modified:
+            request.headers["If-Modified-Since"] = modified
+        request.meta["handle_httpstatus_list"] = [304]
         return request
 
     def _is_unchanged(self, entry: ListEntry) -> bool:

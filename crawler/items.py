@@ -61,6 +61,22 @@ class ListEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PageValidators:
+    """What a server said to recognise a page again: sent back as a conditional GET."""
+
+    url: str  # the article URL the page is archived under
+    etag: str | None  # the ETag header, as sent
+    last_modified: str | None  # the Last-Modified header, as sent
+
+
+@dataclass(frozen=True, slots=True)
+class NotModified:
+    """A conditional GET answered 304: the archived article is unchanged."""
+
+    url: str  # the article URL
+
+
+@dataclass(frozen=True, slots=True)
 class SectionPaged:
     """A run walked a section's list to its last page (the archive remembers it)."""
 

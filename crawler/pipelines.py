@@ -17,7 +17,14 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from crawler.errors import StoreError, ValidationError
-from crawler.items import Article, PageFailure, SectionPaged, validate_article
+from crawler.items import (
+    Article,
+    NotModified,
+    PageFailure,
+    PageValidators,
+    SectionPaged,
+    validate_article,
+)
 from crawler.ledger import ledger
 from crawler.settings import archive_path
 from crawler.store import Archive, RunCounts
@@ -48,6 +55,7 @@ class ArchivePipeline:
         self.run_id: int | None = None
         self.counts = {"new": 0, "updated": 0, "unchanged": 0, "errors": 0}
         self.paged_sections: list[SectionPaged] = []
+        self.validators: list[tuple[str, str | None, str | None]] = []  # written at the end
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -75,7 +83,20 @@ class ArchivePipeline:
             self._store(item)
         elif isinstance(item, SectionPaged):
             self.paged_sections.append(item)
+        elif isinstance(item, PageValidators):
+            self.validators.append((item.url, item.etag, item.last_modified))
+        elif isinstance(item, NotModified):
+            self._unchanged(item.url)
         return item
+
+    def _unchanged(self, url: str) -> None:
+        assert self.archive is not None
+        if self.archive.mark_unchanged(url):
+            self.counts["unchanged"] += 1
+            self.stats.inc_value("partyfield/articles/unchanged")
+            logger.info("unchanged article %s (304)", url)
+        else:
+            self._record(url, "store", "answered 304 but is not in the archive")
 
     def _store(self, article: Article) -> None:
         assert self.archive is not None
@@ -108,6 +129,7 @@ class ArchivePipeline:
         for failure in settle() if settle else []:
             self._record(failure.url, failure.stage, failure.reason)
         self._close_ledger(reason)
+        self.archive.keep_validators(self.validators)  # one write; a lost one costs a full GET
         stats = self.stats.get_stats()
         requests = int(stats.get("downloader/request_count", 0))
         status = run_status(reason, self.counts, self.max_error_ratio)

@@ -32,7 +32,6 @@ def project_settings(db_path: Path, overrides: dict[str, Any] | None = None) -> 
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("ARCHIVE_DB", str(db_path), priority="cmdline")
-    settings.set("HTTPCACHE_DIR", str(db_path.parent.resolve() / "httpcache"), priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     return settings

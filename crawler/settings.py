@@ -54,14 +54,10 @@ DOWNLOADER_MIDDLEWARES = {  # redirect loops and off-site redirects become error
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.redirects.CheckedRedirectMiddleware": 600,
 }
-HTTPCACHE_ENABLED = True  # keep validators (ETag, Last-Modified) to ask "changed since?"
-HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"  # HTTP's own caching rules
-HTTPCACHE_DIR = "httpcache"  # under .scrapy/; `partyfield crawl` puts it beside the archive
-HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504]  # never keep server errors
-DEFAULT_REQUEST_HEADERS = {  # max-age=0: every cached page is revalidated (a conditional GET)
+HTTPCACHE_ENABLED = False  # validators live in the archive instead (crawler/incremental.py)
+DEFAULT_REQUEST_HEADERS = {  # what a browser asks for; pages in Chinese first
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh-TW;q=0.9,zh;q=0.8,en;q=0.5",
-    "Cache-Control": "max-age=0",
 }
 ITEM_PIPELINES = {  # validate, then store: the archive pipeline is the only DB writer
     "crawler.pipelines.ValidationPipeline": 100,

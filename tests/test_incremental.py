@@ -98,9 +98,14 @@ def test_conditional_get_revalidates_cached_pages(served_site: SiteFactory, tmp_
     served = served_site(SiteSpec(article_count=6, page_size=3))
     db = tmp_path / "party.db"
     crawl(served, db)
-    crawl(served, db, "--refresh")
+    before = query(db, "select url, content_hash, last_changed_at from articles order by url")
+    refreshed = crawl(served, db, "--refresh")
     statuses = [status for _m, path, status in served.server.log.entries if path.endswith(".html")]
     assert statuses and set(statuses) == {304}  # asked "changed since?", answered "no"
+    assert "0 new, 0 updated, 6 unchanged, 0 not refetched (6 archived); 0 errors" in refreshed.stdout
+    after = query(db, "select url, content_hash, last_changed_at from articles order by url")
+    assert after == before
+    assert len(query(db, "select url from page_validators")) == 6
 
 
 def test_killed_run_resumes_without_loss(served_site: SiteFactory, tmp_path: Path) -> None:

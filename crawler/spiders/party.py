@@ -42,7 +42,13 @@ from w3lib.encoding import http_content_type_encoding
 from crawler.errors import ConfigError, ExtractError, Stage
 from crawler.extract import Yun300List, extract, file_article, parse_list
 from crawler.extract.urls import check_start_url
-from crawler.items import Article, PageFailure, SectionPaged
+from crawler.items import (
+    ListEntry,
+    NotModified,
+    PageFailure,
+    PageValidators,
+    SectionPaged,
+)
 from crawler.ledger import SCHEDULED, Outcome, outcome_key
 from crawler.redirects import same_site
 from crawler.settings import user_agent
@@ -216,7 +222,11 @@ class PartySpider(Spider):
 
     # ------------------------------------------------------------------ detail pages
 
-    def parse_detail(self, response: Response) -> Iterator[Article | PageFailure]:
+    def parse_detail(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:  # asked "changed since?" (crawler.incremental): no
+            self._outcome("article")
+            yield NotModified(_archived_url(response))
+            return
         if not isinstance(response, TextResponse):
             yield self._failed(response.url, "extract", "not an HTML page")
             return
@@ -231,9 +241,12 @@ class PartySpider(Spider):
             return
         if article is None:
             yield self._failed(response.url, "extract", "not an article page")
-        else:
-            self._outcome("article")
-            yield article
+            return
+        self._outcome("article")
+        yield article
+        etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+        if etag or modified:
+            yield PageValidators(article.url, _text(etag), _text(modified))
 
     # ------------------------------------------------------------------ failures
 
@@ -363,6 +376,16 @@ def describe_error(error: BaseException | None) -> str:
         if isinstance(error, classes):
             return reason
     return f"{type(error).__name__}: {error}".strip()
+
+
+def _archived_url(response: Response) -> str:
+    """The URL the page's article is archived under (the list entry's, before redirects)."""
+    entry = response.meta.get(META_ENTRY)
+    return entry.url if isinstance(entry, ListEntry) else response.url
+
+
+def _text(header: bytes | None) -> str | None:
+    return header.decode("latin-1") if header else None
 
 
 def _charset(response: Response) -> str | None:

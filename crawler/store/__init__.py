@@ -21,9 +21,13 @@ from crawler.store.lock import archive_lock
 from crawler.store.schema import (
     KEEP_OLD_WHEN_MISSING,
     article_to_row,
+    insert_article_row,
     migrations,
+    note_run_article,
+    read_article_row,
     row_to_article,
     searchable,
+    update_article_row,
     utc_now,
     write_search_text,
 )
@@ -100,20 +104,17 @@ class Archive:
         with self.db.atomic():
             outcome = self._upsert(article)
             if run_id is not None and outcome != "unchanged":
-                self.db.table("run_articles").upsert(
-                    {"run_id": run_id, "url": article.url, "outcome": outcome},
-                    pk=("run_id", "url"),
-                )
+                note_run_article(self.db, run_id, article.url, outcome)
             return outcome
 
     def _upsert(self, article: Article) -> Outcome:
         now = utc_now()
         row = article_to_row(article)
         with self.db.atomic():
-            old = self._row(article.url)
+            old = read_article_row(self.db, article.url)
             if old is None:
                 row.update(first_seen_at=now, last_seen_at=now, last_changed_at=now)
-                self.articles.insert(row)
+                insert_article_row(self.db, row)
                 write_search_text(self.db, row)
                 return "new"
             for column in KEEP_OLD_WHEN_MISSING:
@@ -128,10 +129,35 @@ class Archive:
             if changed:
                 self._keep_version(old)
                 row["last_changed_at"] = now
-            self.articles.update(article.url, row)
+            update_article_row(self.db, row)
             if changed or searchable(row) != searchable(old):
                 write_search_text(self.db, row)
             return "updated" if changed else "unchanged"
+
+    def mark_unchanged(self, url: str) -> bool:
+        """An archived article confirmed unchanged (a 304): only ``last_seen_at`` moves."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE articles SET last_seen_at = ? WHERE url = ?", [utc_now(), url]
+            )
+        return cursor.rowcount > 0
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """(ETag, Last-Modified) the server last sent for the page archived as ``url``."""
+        row = self.db.execute(
+            "SELECT etag, last_modified FROM page_validators WHERE url = ?", [url]
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def keep_validators(self, found: list[tuple[str, str | None, str | None]]) -> None:
+        """Store (url, etag, last_modified) triples, many at once."""
+        now = utc_now()
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO page_validators (url, etag, last_modified, seen_at) "
+                "VALUES (?, ?, ?, ?)",
+                [(url, etag, modified, now) for url, etag, modified in found],
+            )
 
     def store_articles(self, articles: list[Article]) -> list[Outcome]:
         """Store many articles in one transaction (imports and bulk loads)."""

@@ -136,6 +136,39 @@ def _create_run_articles(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0005_page_validators")
+def _create_page_validators(db: sqlite_utils.Database) -> None:
+    # ETag / Last-Modified of archived pages: a refetch asks "changed since?" with them. They
+    # replace Scrapy's filesystem HTTP cache (an old archive's httpcache/ folder is unused).
+    db.table("page_validators").create(
+        {"url": str, "etag": str, "last_modified": str, "seen_at": str}, pk="url"
+    )
+
+
+def read_article_row(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
+    cursor = db.execute("SELECT * FROM articles WHERE url = ?", [url])
+    found = cursor.fetchone()
+    return dict(zip([c[0] for c in cursor.description], found, strict=True)) if found else None
+
+
+def insert_article_row(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    """Plain SQL: sqlite-utils' insert() re-reads the table's schema on every call."""
+    columns = ", ".join(row)
+    db.execute(f"INSERT INTO articles ({columns}) VALUES ({', '.join('?' * len(row))})",
+               list(row.values()))  # fmt: skip
+
+
+def update_article_row(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    assignments = ", ".join(f"{column} = ?" for column in row if column != "url")
+    values = [value for column, value in row.items() if column != "url"]
+    db.execute(f"UPDATE articles SET {assignments} WHERE url = ?", [*values, row["url"]])
+
+
+def note_run_article(db: sqlite_utils.Database, run_id: int, url: str, outcome: str) -> None:
+    db.execute("INSERT OR REPLACE INTO run_articles (run_id, url, outcome) VALUES (?, ?, ?)",
+               [run_id, url, outcome])  # fmt: skip
+
+
 def write_search_text(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
     db.execute(
         "INSERT INTO search_text (url, site, published_at, category, title, summary, body) "
