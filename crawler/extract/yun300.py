@@ -298,13 +298,15 @@ class Yun300List:
 
     def entries(self) -> list[ListEntry]:
         """The list's articles with their shown title (full when @title has it) and date."""
-        return [entry for entry in self._all_entries() if not is_attachment_url(entry.url)]
+        return [entry for entry in self._entries_found if not is_attachment_url(entry.url)]
 
     def file_entries(self) -> list[ListEntry]:
         """List entries that link straight to a file (a notice published as a PDF, say)."""
-        return [entry for entry in self._all_entries() if is_attachment_url(entry.url)]
+        return [entry for entry in self._entries_found if is_attachment_url(entry.url)]
 
-    def _all_entries(self) -> list[ListEntry]:
+    @cached_property
+    def _entries_found(self) -> list[ListEntry]:
+        """Every entry, files included, read once (``entries`` and ``file_entries`` split it)."""
         for css in LIST_ITEM_LINKS:
             links = self.sel.css(css)
             found = [entry for link in links if (entry := self._entry(link)) is not None]
