@@ -36,7 +36,7 @@ from twisted.internet.error import (
     TimeoutError,
 )
 from twisted.python.failure import Failure
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+from twisted.web.client import ResponseFailed, ResponseNeverReceived
 from w3lib.encoding import http_content_type_encoding
 
 from crawler.errors import ConfigError, ExtractError, Stage
