@@ -102,7 +102,9 @@ def test_conditional_get_revalidates_cached_pages(served_site: SiteFactory, tmp_
     refreshed = crawl(served, db, "--refresh")
     statuses = [status for _m, path, status in served.server.log.entries if path.endswith(".html")]
     assert statuses and set(statuses) == {304}  # asked "changed since?", answered "no"
-    assert "0 new, 0 updated, 6 unchanged, 0 not refetched (6 archived); 0 errors" in refreshed.stdout
+    assert (
+        "0 new, 0 updated, 6 unchanged, 0 not refetched (6 archived); 0 errors" in refreshed.stdout
+    )
     after = query(db, "select url, content_hash, last_changed_at from articles order by url")
     assert after == before
     assert len(query(db, "select url from page_validators")) == 6
