@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crawler import settings
-from crawler.cli import build_parser
+from crawler.arguments import build_parser
 from tests.conftest import ROOT, run_cli
 
 README = (ROOT / "README.md").read_text("utf-8")
