@@ -103,11 +103,15 @@ def _crawl(urls: list[str], db: Path, overrides: dict[str, Any], resume: bool = 
 
 
 def _report(archive: Archive, run_id: int, sites: list[str] | None) -> RunReport:
+    run = archive.run(run_id)
+    # An import refetches nothing: what it handled is all it speaks of.
+    handled = run["new"] + run["updated"] + run["unchanged"]
+    archived = handled if run["kind"] == "import" else archive.count_articles(sites)
     return RunReport(
-        run=archive.run(run_id),
+        run=run,
         errors=archive.errors_of_run(run_id),
         articles=archive.articles_of_run(run_id),
-        archived=archive.count_articles(sites),
+        archived=archived,
     )
 
 

@@ -92,6 +92,10 @@ def test_import_reports_each_file_and_never_aborts(tmp_path: Path) -> None:
     assert (run["kind"], run["new"], run["errors"]) == ("import", 3, 1)
     again = run_cli("import", str(folder / "seed.txt"), "--db", str(db), cwd=tmp_path, timeout=60)
     assert again.returncode == 0 and "(unchanged)" in again.stdout
+    shown = run_cli("runs", "--show", "2", "--db", str(db), cwd=tmp_path, timeout=60)
+    assert shown.stdout.startswith(
+        "run 2 ok: 0 new, 0 updated, 1 unchanged, 0 not refetched (1 archived)"
+    )
 
 
 def test_saved_page_with_canonical_link_is_archived_under_it(tmp_path: Path) -> None:
