@@ -7,7 +7,8 @@ VM's speed drifts; the best round of each counts. Then an unchanged re-run and a
 run show what incremental crawling saves. Peak RSS is Scrapy's ``memusage/max`` of the crawl
 process.
 
-Run: ``.venv/bin/python -m bench.crawl_speed [--articles 600 5000] [--rounds 2]``.
+Run: ``.venv/bin/python -m bench.crawl_speed [--articles 600 5000] [--rounds 2] [--portal]``
+(``--portal``: ~90 KB detail pages, as real portals serve them, instead of ~4 KB ones).
 """
 
 from __future__ import annotations
@@ -47,9 +48,10 @@ def bare(url: str) -> tuple[int, float]:
     return int(pages), float(seconds)
 
 
-def compare(articles: int, rounds: int, folder: Path) -> None:
+def compare(articles: int, rounds: int, folder: Path, portal: bool) -> None:
     root = folder / f"site{articles}"
-    site = build_site(root, SiteSpec(article_count=articles, page_size=10))
+    spec = SiteSpec(article_count=articles, page_size=10, portal_weight=portal)
+    site = build_site(root, spec)
     with serve(root) as server:
         url = server.url + site.start_path
         ours: list[tuple[int, float, int]] = []  # pages, seconds, peak RSS
@@ -82,13 +84,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, nargs="+", default=[600, 5000])
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--portal", action="store_true", help="~90 KB detail pages (head scripts, menus, footer)"
+    )
     args = parser.parse_args()
     print(f"{'articles':>8} {'run':22} {'pages':>6} {'seconds':>8} {'pages/s':>8} "
           f"{'ratio':>6} {'peak MB':>8}")  # fmt: skip
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         for articles in args.articles:
-            compare(articles, args.rounds, Path(folder))
+            compare(articles, args.rounds, Path(folder), args.portal)
     print(f"({time.perf_counter() - start:.0f} s in all)")
 
 
