@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import sqlite_utils
-from sqlite_utils.db import NotFoundError, Table
+from sqlite_utils.db import Table
 
 from crawler.errors import STAGES, Stage, StoreError
 from crawler.items import Article
@@ -62,9 +62,8 @@ class Archive:
             db = sqlite_utils.Database(path)
             db.execute("PRAGMA busy_timeout = 10000")
             db.enable_wal()
-            db.execute(
-                "PRAGMA synchronous = NORMAL"
-            )  # WAL: commits stay atomic, fsync at checkpoints
+            # In WAL mode NORMAL keeps every commit atomic; fsync waits for checkpoints.
+            db.execute("PRAGMA synchronous = NORMAL")
             migrations.apply(db)
         except Exception as exc:  # sqlite3/OS errors of many kinds: one clear message
             raise StoreError(str(path), f"cannot open archive: {exc}") from exc
@@ -78,14 +77,8 @@ class Archive:
         return self.db.table("articles")
 
     def get(self, url: str) -> Article | None:
-        row = self._row(url)
+        row = read_article_row(self.db, url)
         return row_to_article(row) if row else None
-
-    def _row(self, url: str) -> dict[str, Any] | None:
-        try:
-            return self.articles.get(url)
-        except NotFoundError:
-            return None
 
     def known_urls(self, urls: list[str]) -> set[str]:
         """The subset of ``urls`` already archived."""
@@ -108,31 +101,31 @@ class Archive:
             return outcome
 
     def _upsert(self, article: Article) -> Outcome:
+        """The article's row written; call inside a transaction (``store_article`` opens it)."""
         now = utc_now()
         row = article_to_row(article)
-        with self.db.atomic():
-            old = read_article_row(self.db, article.url)
-            if old is None:
-                row.update(first_seen_at=now, last_seen_at=now, last_changed_at=now)
-                insert_article_row(self.db, row)
-                write_search_text(self.db, row)
-                return "new"
-            for column in KEEP_OLD_WHEN_MISSING:
-                if row[column] is None:
-                    row[column] = old[column]
-            row.update(
-                first_seen_at=old["first_seen_at"],
-                last_seen_at=now,
-                last_changed_at=old["last_changed_at"],
-            )
-            changed = old["content_hash"] != article.content_hash
-            if changed:
-                self._keep_version(old)
-                row["last_changed_at"] = now
-            update_article_row(self.db, row)
-            if changed or searchable(row) != searchable(old):
-                write_search_text(self.db, row)
-            return "updated" if changed else "unchanged"
+        old = read_article_row(self.db, article.url)
+        if old is None:
+            row.update(first_seen_at=now, last_seen_at=now, last_changed_at=now)
+            insert_article_row(self.db, row)
+            write_search_text(self.db, row)
+            return "new"
+        for column in KEEP_OLD_WHEN_MISSING:
+            if row[column] is None:
+                row[column] = old[column]
+        row.update(
+            first_seen_at=old["first_seen_at"],
+            last_seen_at=now,
+            last_changed_at=old["last_changed_at"],
+        )
+        changed = old["content_hash"] != article.content_hash
+        if changed:
+            self._keep_version(old)
+            row["last_changed_at"] = now
+        update_article_row(self.db, row)
+        if changed or searchable(row) != searchable(old):
+            write_search_text(self.db, row)
+        return "updated" if changed else "unchanged"
 
     def mark_unchanged(self, url: str) -> bool:
         """An archived article confirmed unchanged (a 304): only ``last_seen_at`` moves."""
