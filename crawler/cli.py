@@ -56,7 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = args.log_level.upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-        return _fail(f"--log-level {args.log_level}: expected DEBUG, INFO, WARNING or ERROR", EXIT_USAGE)
+        expected = "expected DEBUG, INFO, WARNING or ERROR"
+        return _fail(f"--log-level {args.log_level}: {expected}", EXIT_USAGE)
     log_to_stderr(level)
     run: Command = COMMANDS[args.command]
     try:
