@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from crawler.errors import ExtractError
-from crawler.extract import extract, file_article, parse_list
+from crawler.extract import Yun300List, extract, file_article, selector_for
 from crawler.items import Attachment, validate_article
 
 PAGES = Path(__file__).parent / "pages"
@@ -62,8 +62,12 @@ def test_shared_sample_matches_the_spine_issue() -> None:
     assert "(ān)" not in got["body_html"] and "<script" not in got["body_html"]
 
 
+def yun300_list(url: str, html: str | bytes) -> Yun300List:
+    return Yun300List(url, selector_for(html))
+
+
 def test_list_page_gives_links_paging_and_form() -> None:
-    listing = parse_list(
+    listing = yun300_list(
         "http://www.example-mining.cn/news/12/", (PAGES / "yun300-list.html").read_bytes()
     )
     assert listing.article_urls() == [
@@ -80,7 +84,7 @@ def test_list_page_gives_links_paging_and_form() -> None:
 
 
 def test_list_fragment_gives_links_and_count() -> None:
-    fragment = parse_list(
+    fragment = yun300_list(
         "http://www.example-mining.cn/news/12/",
         (PAGES / "yun300-list-page2.fragment.html").read_bytes(),
     )
@@ -94,7 +98,7 @@ def test_list_fragment_gives_links_and_count() -> None:
 
 def test_page_count_falls_back_to_the_pager() -> None:
     html = (PAGES / "yun300-list.html").read_text("utf-8").replace("totalPage", "pagesInAll")
-    assert parse_list("http://x.cn/news/12/", html).page_count() == 3
+    assert yun300_list("http://x.cn/news/12/", html).page_count() == 3
 
 
 def test_attachment_links_in_lists_are_not_articles() -> None:
@@ -103,7 +107,7 @@ def test_attachment_links_in_lists_are_not_articles() -> None:
         .read_text("utf-8")
         .replace("/news/2212.html", "/uploads/notice.pdf")
     )
-    listing = parse_list("http://x.cn/news/12/", html)
+    listing = yun300_list("http://x.cn/news/12/", html)
     assert "http://x.cn/uploads/notice.pdf" not in listing.article_urls()
     [entry] = listing.file_entries()
     assert (entry.url, entry.title, entry.date) == (

@@ -6,6 +6,7 @@ Shared by every layout: a layout only says *which* element holds the body.
 from __future__ import annotations
 
 import copy
+import re
 
 from lxml import etree, html
 
@@ -29,10 +30,21 @@ _UNSAFE_ATTRIBUTE_PREFIX = "on"
 LAZY_SRC_ATTRIBUTES = ("data-original", "data-src", "data-lazy-src", "src")
 
 
+def is_hidden(element: html.HtmlElement) -> bool:
+    """True for an element the page never shows (``display:none``, ``hidden``)."""
+    style = element.get("style")
+    if style and "none" in style and _DISPLAY_NONE.search(style):
+        return True
+    return element.get("hidden") is not None
+
+
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+
+
 def _walk(element: html.HtmlElement, chunks: list[str]) -> None:
-    """Collect text with "\n" at block boundaries, in document order."""
+    """Collect visible text with "\n" at block boundaries, in document order."""
     tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in SKIPPED_TAGS or not tag:
+    if tag in SKIPPED_TAGS or not tag or is_hidden(element):
         if element.tail:
             chunks.append(element.tail)
         return
@@ -49,12 +61,17 @@ def _walk(element: html.HtmlElement, chunks: list[str]) -> None:
         chunks.append(element.tail)
 
 
-def body_lines(element: html.HtmlElement) -> list[str]:
-    """Clean lines of the body in page order; chrome lines dropped, nothing else."""
+def visible_text(element: html.HtmlElement) -> str:
+    """The element's shown text, uncleaned: "\n" between blocks, no scripts or hidden parts."""
     chunks: list[str] = [element.text or ""]
     for child in element:
         _walk(child, chunks)
-    text = clean_text("".join(chunks))
+    return "".join(chunks)
+
+
+def body_lines(element: html.HtmlElement) -> list[str]:
+    """Clean lines of the body in page order; chrome lines dropped, nothing else."""
+    text = clean_text(visible_text(element))
     return [line for line in text.split("\n") if not is_chrome_line(line)]
 
 
@@ -76,9 +93,18 @@ def attachments(element: html.HtmlElement, base_url: str) -> tuple[Attachment, .
         url = absolute_url(base_url, link.get("href") or "")
         if url is None or not is_attachment_url(url) or url in found:
             continue
-        name = clean_line(link.text_content()) or file_name(url)
+        name = attachment_name(clean_line(link.text_content())) or file_name(url)
         found[url] = Attachment(url=url, name=name)
     return tuple(found.values())
+
+
+_ATTACHMENT_LABEL = re.compile(r"^附件\s*\d*\s*[:：]?\s*[【\[](?P<name>.+?)[】\]]\s*(?:已下载.*)?$")
+
+
+def attachment_name(link_text: str) -> str:
+    """A link's text without the ``附件【…】已下载N次`` wrapping some CMSs put round a file name."""
+    found = _ATTACHMENT_LABEL.match(link_text)
+    return found.group("name").strip() if found else link_text
 
 
 def sanitised_html(element: html.HtmlElement, base_url: str) -> str:

@@ -1,82 +1,284 @@
-"""Fallback layout for article pages of unknown templates (government CMSs and the like).
+"""Article pages of CMSs without a yun300 box structure: the generic reader, one method per field.
 
-Reads the title from ``<h1>`` or ``<title>``, the date from the first date near the title, and
-the body from the candidate element holding the most text.
+``GenericDetail`` reads any article page; the VSB, TRS and Hanweb page objects are the same
+reader told where their family keeps the body. Without a known container the body is the
+element holding the most paragraph text outside links (text density).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
+from typing import ClassVar
 
+from lxml import html
 from parsel import Selector
 
 from crawler.extract import content
+from crawler.extract.info import has_info_label, is_editor_line, read_info_line, views_of
+from crawler.extract.pagemeta import (
+    letters,
+    meta_content,
+    section_of_page,
+    site_name,
+    title_without_site,
+)
 from crawler.extract.urls import canonical_url, site_of
-from crawler.items import Article, content_hash_of
+from crawler.items import Article, Attachment, content_hash_of
 from crawler.text import clean_line, parse_published_at
 
-BODY_CANDIDATES = (
-    "article",
-    "#zoom",
-    ".TRS_Editor",
-    "[class*='article-content']",
-    "[class*='content']",
-    "[id*='content']",
-    "main",
-)
 MIN_BODY_CHARS = 80  # below this a page is a list, an index or an error page, not an article
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+HEADINGS = (
+    "h1, h2, h3, [class*='title'], [class*='Title'], [id*='title'], [class*='biaoti'], "
+    "[class*='headline'], td[class^='titlestyle']"
+)
+MAX_HEADLINE = 200
+# Where the text of a page is never the article's: its frame.
+_FRAME_WORDS = ("foot", "copyright", "bottom", "header", "menu", "nav")
+_BLOCKS = frozenset("div p li td th dd dt tr table h1 h2 h3 h4 h5 h6 section header span".split())
+_DATE_FALLBACK_LENGTH = 40  # an unlabelled date stands alone on a short line
+PUBLISHED_METAS = (
+    "PubDate", "publishdate", "pubdate", "article:published_time", "OriginalPublishDate",
+    "firstpublishedtime",
+)  # fmt: skip
 
 
-def _text_weight(sel: Selector) -> int:
-    return len(_HAN.findall(" ".join(sel.css("p ::text, ::text").getall())))
+def han_count(text: str) -> int:
+    return len(_HAN.findall(text))
 
 
 @dataclass(frozen=True)
 class GenericDetail:
+    """An article page of any template; subclasses name their family's body container."""
+
     url: str
     sel: Selector
+    family: ClassVar[str] = "generic"
+    BODY_SELECTORS: ClassVar[tuple[str, ...]] = (
+        "article", "#zoom", ".article-content", "[class*='article-content']",
+        "[class*='article_content']", "#content", ".content", "[class*='news_content']",
+    )  # fmt: skip
+    ATTACHMENT_SCOPES: ClassVar[tuple[str, ...]] = ()  # beyond the body, where files are listed
 
-    def _body(self) -> Selector | None:
-        candidates = [node for css in BODY_CANDIDATES for node in self.sel.css(css)]
-        if not candidates:
-            return None
-        best = max(candidates, key=_text_weight)
-        return best if _text_weight(best) >= MIN_BODY_CHARS else None
-
-    def is_article(self) -> bool:
-        return bool(self.title()) and self._body() is not None
+    # ------------------------------------------------------------ title and section
 
     def title(self) -> str:
-        heading = clean_line(" ".join(self.sel.css("h1 ::text").getall()))
-        return heading or clean_line(self.sel.css("title::text").get(""))
+        return self._title
+
+    @cached_property
+    def _title(self) -> str:
+        heading = self._headline_element()
+        if heading is not None:
+            return _element_line(heading)
+        site = site_name(self.sel)
+        for candidate in (
+            meta_content(self.sel, "ArticleTitle"),
+            title_without_site(self._page_title, site),
+            meta_content(self.sel, "og:title"),
+        ):
+            if candidate and candidate != site:
+                return candidate
+        return ""
+
+    @cached_property
+    def _page_title(self) -> str:
+        return clean_line(self.sel.css("title::text").get(""))
+
+    def _headline_element(self) -> html.HtmlElement | None:
+        """The longest heading the ``<title>`` (or ArticleTitle) starts with: the headline."""
+        return self._headline
+
+    @cached_property
+    def _headline(self) -> html.HtmlElement | None:
+        wanted = [letters(t) for t in (meta_content(self.sel, "ArticleTitle"), self._page_title)]
+        wanted = [w for w in wanted if w]
+        site = site_name(self.sel)
+        short = letters(title_without_site(self._page_title, site))  # a cut or generic <title>
+        best: tuple[int, html.HtmlElement] | None = None
+        for node in self.sel.css(HEADINGS):
+            element = node.root
+            text = letters(_element_line(element))
+            if len(text) < 4 or len(text) > MAX_HEADLINE or text == letters(site):
+                continue
+            named = any(w.startswith(text) for w in wanted) or bool(short and short in text)
+            if named and (best is None or len(text) > best[0]):
+                best = (len(text), element)
+        return best[1] if best else None
+
+    def section(self) -> str | None:
+        return section_of_page(self.sel, list_page=False)
+
+    # ------------------------------------------------------------ the info line
+
+    @cached_property
+    def _info(self) -> dict[str, str | None]:
+        """Labelled values from the page's info lines, the first value of each field."""
+        found: dict[str, str | None] = {}
+        seen: set[html.HtmlElement] = set()
+        for node in self.sel.root.xpath("//body//text()[contains(., '：') or contains(., ':')]"):
+            block = _line_block(node.getparent())
+            if block is None or block in seen:
+                continue
+            seen.add(block)
+            line = clean_line(content.visible_text(block))
+            if not has_info_label(line):
+                line = clean_line(str(node))
+            for field, value in read_info_line(line).items():
+                if found.get(field) is None:
+                    found[field] = value
+        return found
+
+    def author(self) -> str | None:
+        return self._info.get("author")
+
+    def source(self) -> str | None:
+        return self._info.get("source") or meta_content(self.sel, "ContentSource") or None
+
+    def category(self) -> str | None:
+        return None  # these templates print no 分類
+
+    def summary(self) -> str | None:
+        return None  # meta descriptions are often a shuffled copy of the body: never a summary
+
+    def views(self) -> int | None:
+        return views_of(self._info.get("views"))
 
     def published_at(self) -> str | None:
-        meta = self.sel.css(
-            "meta[name='PubDate']::attr(content), meta[name='publishdate']::attr(content)"
-        ).get()
-        return parse_published_at(meta or " ".join(self.sel.css("body ::text").getall())[:5000])
+        labelled = parse_published_at(self._info.get("published_at") or "")
+        if labelled:
+            return labelled
+        for name in PUBLISHED_METAS:
+            found = parse_published_at(meta_content(self.sel, name) or "")
+            if found:
+                return found
+        return self._unlabelled_date()
+
+    def _unlabelled_date(self) -> str | None:
+        """A date standing alone on a short line after the headline (or anywhere, without one)."""
+        start = self._headline_element()
+        scope = start.xpath("following::text()") if start is not None else None
+        if scope is None:
+            scope = self.sel.root.xpath("//body//text()")
+        for text in scope:
+            if len(text) <= _DATE_FALLBACK_LENGTH and (found := parse_published_at(text)):
+                return found
+        return None
+
+    # ------------------------------------------------------------ the body
+
+    @cached_property
+    def _body(self) -> html.HtmlElement | None:
+        for css in self.BODY_SELECTORS:
+            found = [node.root for node in self.sel.css(css) if not content.is_hidden(node.root)]
+            if found:
+                return max(found, key=lambda e: han_count(content.visible_text(e)))
+        return self._densest()
+
+    def _densest(self) -> html.HtmlElement | None:
+        """The element whose own paragraphs hold the most Han text outside links."""
+        scores: dict[html.HtmlElement, int] = {}
+        xpath = "//body//p | //body//div[text()[normalize-space()]] | //body//td[text()]"
+        for node in self.sel.root.xpath(xpath):
+            if node.tag == "p":
+                target, weight = node.getparent(), _paragraph_weight(node)
+            else:
+                target, weight = node, han_count("".join(node.xpath("text()")))
+            if target is not None and weight:
+                scores[target] = scores.get(target, 0) + weight
+        if not scores:
+            return None
+        best = max(scores, key=scores.__getitem__)
+        return best if scores[best] >= MIN_BODY_CHARS else None
+
+    def is_article(self) -> bool:
+        body = self._body
+        if not self.title() or body is None:
+            return False
+        return self._has_family_body() or han_count(content.visible_text(body)) >= MIN_BODY_CHARS
+
+    def _has_family_body(self) -> bool:
+        return self.family != "generic"
+
+    def body_lines(self) -> list[str]:
+        if self._body is None:
+            return []
+        lines = content.body_lines(self._body)
+        lines = _without_headline(lines, self.title())
+        lines = [line for n, line in enumerate(lines) if not _is_frame_line(line, n, len(lines))]
+        shown = "\n".join(lines)
+        extra = [a.name for a in self.attachments() if a.name not in shown]
+        return lines + extra
+
+    def body_html(self) -> str:
+        return content.sanitised_html(self._body, self.url) if self._body is not None else ""
+
+    def images(self) -> tuple[str, ...]:
+        return content.images(self._body, self.url) if self._body is not None else ()
+
+    def attachments(self) -> tuple[Attachment, ...]:
+        scopes = [node.root for css in self.ATTACHMENT_SCOPES for node in self.sel.css(css)[:1]]
+        if self._body is not None:
+            scopes.insert(0, self._body)
+        found: dict[str, Attachment] = {}
+        for scope in scopes:
+            for attachment in content.attachments(scope, self.url):
+                found.setdefault(attachment.url, attachment)
+        return tuple(found.values())
 
     def to_article(self) -> Article:
-        body_node = self._body()
-        root = body_node.root if body_node is not None else None
-        lines = content.body_lines(root) if root is not None else []
-        title, body = self.title(), "\n".join(lines)
+        title = self.title()
+        body = "\n".join(self.body_lines())
         return Article(
-            url=canonical_url(self.url),
-            site=site_of(self.url),
-            section=None,
-            title=title,
-            category=None,
-            author=None,
-            source=None,
-            published_at=self.published_at(),
-            views=None,
-            summary=None,
-            body=body,
-            body_html=content.sanitised_html(root, self.url) if root is not None else "",
-            images=content.images(root, self.url) if root is not None else (),
-            attachments=content.attachments(root, self.url) if root is not None else (),
-            content_hash=content_hash_of(title, body),
-        )
+            url=canonical_url(self.url), site=site_of(self.url), section=self.section(),
+            title=title, category=self.category(), author=self.author(), source=self.source(),
+            published_at=self.published_at(), views=self.views(), summary=self.summary(),
+            body=body, body_html=self.body_html(), images=self.images(),
+            attachments=self.attachments(), content_hash=content_hash_of(title, body),
+        )  # fmt: skip
+
+
+def _element_line(element: html.HtmlElement) -> str:
+    return clean_line(content.visible_text(element).replace("\n", " "))
+
+
+def _paragraph_weight(paragraph: html.HtmlElement) -> int:
+    text = han_count("".join(paragraph.xpath(".//text()[not(ancestor::a)]")))
+    return 0 if content.is_hidden(paragraph) else text
+
+
+def _line_block(element: html.HtmlElement | None) -> html.HtmlElement | None:
+    """The block an info text node belongs to; None inside scripts, hidden parts or the frame."""
+    block = None
+    while element is not None and isinstance(element.tag, str):
+        if element.tag in ("script", "style", "footer") or content.is_hidden(element):
+            return None
+        marks = f"{element.get('class', '')} {element.get('id', '')}".lower()
+        if any(word in marks for word in _FRAME_WORDS):
+            return None
+        if block is None and element.tag in _BLOCKS:
+            block = element
+        element = element.getparent()
+    return block
+
+
+def _without_headline(lines: list[str], title: str) -> list[str]:
+    """The body without the headline repeated at its top (perhaps split over lines)."""
+    wanted, joined = letters(title), ""
+    for count, line in enumerate(lines[:4], start=1):
+        joined += letters(line)
+        if not wanted.startswith(joined):
+            break
+        if joined == wanted:
+            return lines[count:]
+    return lines
+
+
+def _is_frame_line(line: str, index: int, count: int) -> bool:
+    """An info line at the body's top, an editor sign-off, or pairs of labels anywhere."""
+    if is_editor_line(line):
+        return True
+    if not has_info_label(line):
+        return False
+    return index < 3 or len(read_info_line(line)) >= 2 or index >= count - 2

@@ -31,6 +31,8 @@ ATTACHMENT_EXTENSIONS = frozenset(
     ]
 )
 _NOT_PAGES = ("javascript:", "mailto:", "tel:", "#", "data:")
+# Download scripts that hand out files without an extension in the URL (VSB's download.jsp).
+DOWNLOAD_SCRIPTS = ("/system/_content/download.jsp", "/system/resource/code/download.jsp")
 
 
 def absolute_url(base: str, href: str) -> str | None:
@@ -57,7 +59,10 @@ def file_extension(url: str) -> str:
 
 def is_attachment_url(url: str) -> bool:
     """True for links to files (pdf, doc, xls, zip, …), which are recorded, never crawled."""
-    return file_extension(url) in ATTACHMENT_EXTENSIONS
+    if file_extension(url) in ATTACHMENT_EXTENSIONS:
+        return True
+    path = urlsplit(url).path
+    return any(path.endswith(script) for script in DOWNLOAD_SCRIPTS)
 
 
 def file_name(url: str) -> str:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import ClassVar
 
 from parsel import Selector
 
 from crawler.errors import ExtractError
 from crawler.extract import content
 from crawler.extract.labels import META_LABELS
+from crawler.extract.listing import PageRef
 from crawler.extract.urls import (
     absolute_url,
     canonical_url,
@@ -269,6 +271,25 @@ class Yun300List:
 
     url: str
     sel: Selector
+    layout: ClassVar[str] = "yun300"
+
+    def article_entries(self) -> list[ListEntry]:
+        """Every entry in list order, files included."""
+        return self._entries_found
+
+    def page_urls(self) -> list[PageRef]:
+        """list.do POSTs for pages 2…N (known from page 1 only: a fragment names none)."""
+        if self.component_id() is None:
+            return []
+        endpoint = self.list_endpoint()
+        return [PageRef(endpoint, tuple(self.list_do_form(page).items()))
+                for page in range(2, self.page_count() + 1)]  # fmt: skip
+
+    def next_page(self) -> PageRef | None:
+        return None
+
+    def is_list(self) -> bool:
+        return True
 
     def section(self) -> str | None:
         return section_of(self.sel)

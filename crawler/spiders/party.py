@@ -1,4 +1,4 @@
-"""The ``party`` spider: section list pages → list.do pages → detail pages.
+"""The ``party`` spider: a section's list pages (any LIST_LAYOUTS family) → detail pages.
 
 It discovers and requests; ``crawler.extract`` reads every page, the pipelines store.
 """
@@ -13,35 +13,17 @@ from urllib.parse import urlsplit
 
 from scrapy import FormRequest, Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    DontCloseSpider,
-    DownloadConnectionRefusedError,
-    DownloadFailedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-    ResponseDataLossError,
-)
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.asyncio import call_later
-from scrapy.utils.misc import load_object
-from twisted.internet.error import (
-    ConnectionDone,
-    ConnectionLost,
-    ConnectionRefusedError,
-    DNSLookupError,
-    TCPTimedOutError,
-    TimeoutError,
-)
 from twisted.python.failure import Failure
-from twisted.web.client import ResponseFailed, ResponseNeverReceived
 from w3lib.encoding import http_content_type_encoding
 
 from crawler.errors import ConfigError, ExtractError, Stage
-from crawler.extract import Yun300List, extract, file_article, parse_list
-from crawler.extract.urls import check_start_url
+from crawler.extract import ListPage, PageRef, extract, file_article, parse_list
+from crawler.extract.urls import check_start_url, is_attachment_url
 from crawler.items import (
     ListEntry,
     NotModified,
@@ -52,6 +34,7 @@ from crawler.items import (
 from crawler.ledger import SCHEDULED, Outcome, outcome_key
 from crawler.redirects import same_site
 from crawler.settings import user_agent
+from crawler.spiders.failures import TRANSIENT_HTTP, describe_error, transient_errors
 
 logger = logging.getLogger(__name__)
 
@@ -63,22 +46,24 @@ META_PREVIOUS_PAGE = "partyfield_previous_page"  # on list.do requests: URLs of 
 # Request meta keys of the spider's own.
 META_LAST_TRY = "partyfield_last_try"  # the one more try a failed page gets at the run's end
 META_WALK_CONTINUED = "partyfield_walk_continued"  # the next list page is already asked for
+META_VISITED = "partyfield_visited"  # on next-link walks: the section's pages seen so far
+MAX_LIST_PAGES = 5000  # a next-link walk longer than this is going round
 LIST_PRIORITY = 10  # list pages go first: the walk of a section is never starved by details
-TRANSIENT_HTTP = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 
 
 @dataclass(frozen=True)
 class ListPaging:
-    """What later list.do requests of one section need from its first page."""
+    """How one section is walked, as its first page told: the layout that reads its pages,
+    and pages 2…N when page 1 names them all (else the walk follows each page's next link)."""
 
     section_url: str
-    section: str | None  # the column's name, from page 1 (list.do fragments do not show it)
-    endpoint: str
-    form: tuple[tuple[str, str], ...]  # list.do fields except currentPage
-    page_count: int
+    section: str | None  # the column's name, from page 1 (later pages may not show it)
+    layout: str  # the LIST_LAYOUTS name that read page 1
+    pages: tuple[PageRef, ...]  # pages 2…N; () when only "next page" links lead on
 
-    def form_for(self, page: int) -> dict[str, str]:
-        return {**dict(self.form), "currentPage": str(page)}
+    @property
+    def page_count(self) -> int | None:
+        return len(self.pages) + 1 if self.pages else None
 
 
 def split_urls(value: str | list[str] | None) -> list[str]:
@@ -137,7 +122,7 @@ class PartySpider(Spider):
     # ------------------------------------------------------------------ list pages
 
     def parse_section(self, response: Response) -> Iterator[Any]:
-        """Page 1 of a section: its articles, then the chain of list.do pages."""
+        """Page 1 of a section: its articles, then the walk through its other pages."""
         if not isinstance(response, TextResponse):
             yield self._failed(response.url, "extract", "start URL is not an HTML page")
             return
@@ -146,54 +131,60 @@ class PartySpider(Spider):
         except ExtractError as exc:
             yield self._failed(response.url, "extract", exc.reason)
             return
-        if listing.component_id() is None:
-            # Not a yun300 list: the user may have given one article's URL.
+        if listing is None:
+            # Not a list page: the user may have given one article's URL.
             yield from self.parse_detail(response)
             return
-        paging = ListPaging(
-            section_url=response.request.url if response.request else response.url,
-            section=listing.section(),
-            endpoint=listing.list_endpoint(),
-            form=tuple((k, v) for k, v in listing.list_do_form(1).items() if k != "currentPage"),
-            page_count=listing.page_count(),
-        )
-        self._note_known_pages(paging.page_count, listing.page_size())
+        request_url = response.request.url if response.request else response.url
+        paging = ListPaging(request_url, listing.section(), listing.layout,
+                            tuple(listing.page_urls()))  # fmt: skip
+        self._note_known_pages(paging.page_count or 1, listing.page_size())
         yield from self._list_page(response, listing, paging, 1)
 
     def parse_list_page(self, response: Response, paging: ListPaging, page: int) -> Iterator[Any]:
-        """A list.do fragment: its articles, then the next page while there is one."""
+        """A later page of a section, read by the layout that read its first page."""
         try:
-            listing = parse_list(paging.section_url, response.body, http_charset=_charset(response))
+            listing = parse_list(response.url, response.body, http_charset=_charset(response),
+                                 layout=paging.layout)  # fmt: skip
         except ExtractError as exc:
             yield self._failed(response.url, "extract", _on_list(paging, page, exc.reason))
-            yield from self._continue_walk(response.request, paging, page)
+            if paging.pages:  # a next-link walk ends here: the next page's address is unknown
+                yield from self._continue_walk(response.request, paging, page)
             return
+        assert listing is not None  # a named layout always reads the page
         yield from self._list_page(response, listing, paging, page)
 
     def _list_page(
-        self, response: Response, listing: Yun300List, paging: ListPaging, page: int
+        self, response: Response, listing: ListPage, paging: ListPaging, page: int
     ) -> Iterator[Any]:
         """Detail requests for the page's entries, then the next page or ``SectionPaged``.
 
         An entry linking straight to a file is an article of its own, recorded unfetched.
         """
         self.crawler.stats.inc_value("partyfield/list_pages")
-        entries, files = listing.entries(), listing.file_entries()
-        if entries or files:
+        entries = listing.article_entries()
+        if entries:
             self._outcome("list_page")
         else:
             reason = _on_list(paging, page, "list page without article links")
             yield self._failed(response.url, "extract", reason)
-        for entry in files:
-            yield file_article(entry, paging.section)
         for entry in entries:
-            if self._is_offsite(entry.url):
+            if is_attachment_url(entry.url):
+                yield file_article(entry, paging.section)
+            elif self._is_offsite(entry.url):
                 self._drop_offsite(entry.url)
-                continue
-            yield self._made(Request(entry.url, callback=self.parse_detail,
-                                     errback=self.on_error, meta={META_ENTRY: entry}))  # fmt: skip
-        previous = tuple(entry.url for entry in entries + files)
-        yield from self._continue_walk(response.request, paging, page, previous)
+            else:
+                yield self._detail_request(entry)
+        shown = tuple(entry.url for entry in entries)
+        if paging.pages:
+            yield from self._continue_walk(response.request, paging, page, shown)
+        else:
+            yield from self._follow_next(response, listing, paging, page, shown)
+
+    def _detail_request(self, entry: ListEntry) -> Request:
+        meta = {META_ENTRY: entry}
+        return self._made(Request(entry.url, callback=self.parse_detail, errback=self.on_error,
+                                  meta=meta))  # fmt: skip
 
     def _continue_walk(
         self,
@@ -202,23 +193,54 @@ class PartySpider(Spider):
         page: int,
         previous_page: tuple[str, ...] | None = None,
     ) -> Iterator[Any]:
-        """The next list page (once per page, whatever became of this one), or ``SectionPaged``
-        after the last. Without ``previous_page`` (this page failed) the walk never stops early."""
+        """The next of the pages page 1 named (once per page, whatever became of this one), or
+        ``SectionPaged`` after the last. Without ``previous_page`` (this page failed) the walk
+        never stops early."""
         if request is not None:
             if request.meta.get(META_WALK_CONTINUED):
                 return
             request.meta[META_WALK_CONTINUED] = True
-        if page >= paging.page_count:
-            yield SectionPaged(paging.section_url, paging.page_count)
+        if page > len(paging.pages):
+            yield SectionPaged(paging.section_url, page)
             return
+        yield self._list_request(paging.pages[page - 1], paging, page + 1, previous_page)
+
+    def _follow_next(
+        self,
+        response: Response,
+        listing: ListPage,
+        paging: ListPaging,
+        page: int,
+        shown: tuple[str, ...],
+    ) -> Iterator[Any]:
+        """The page this one links to as next, unless the walk went round: a page already
+        seen, or one listing just what the page before listed."""
+        visited = response.meta.get(META_VISITED, frozenset()) | {response.url}
+        following = listing.next_page()
+        repeated = shown == response.meta.get(META_PREVIOUS_PAGE)
+        if following is None or following.url in visited or repeated or page >= MAX_LIST_PAGES:
+            yield SectionPaged(paging.section_url, page)
+            return
+        self._note_known_pages(1, None)
+        request = self._list_request(following, paging, page + 1, shown)
+        request.meta[META_VISITED] = visited
+        yield request
+
+    def _list_request(
+        self, ref: PageRef, paging: ListPaging, page: int, previous_page: tuple[str, ...] | None
+    ) -> Request:
         meta: dict[str, Any] = {META_SECTION: paging.section_url}
         if previous_page is not None:
             meta[META_PREVIOUS_PAGE] = previous_page
-        yield self._made(FormRequest(
-            paging.endpoint, formdata=paging.form_for(page + 1), callback=self.parse_list_page,
-            errback=self.on_error, cb_kwargs={"paging": paging, "page": page + 1}, meta=meta,
-            priority=LIST_PRIORITY, dont_filter=True,  # one endpoint URL, many pages (POST)
-        ))  # fmt: skip
+        form = ref.form_dict()
+        kwargs: dict[str, Any] = dict(
+            callback=self.parse_list_page, errback=self.on_error, meta=meta,
+            cb_kwargs={"paging": paging, "page": page}, priority=LIST_PRIORITY,
+            dont_filter=True,  # a resumed run walks again; list.do is one URL for many pages
+        )  # fmt: skip
+        if form is not None:
+            return self._made(FormRequest(ref.url, formdata=form, **kwargs))
+        return self._made(Request(ref.url, **kwargs))
 
     # ------------------------------------------------------------------ detail pages
 
@@ -271,7 +293,7 @@ class PartySpider(Spider):
                 reason = _on_list(paging, page, reason)
             first_url = request.meta.get("redirect_urls", [request.url])[0]
             yield self._failed(first_url, "fetch", reason)
-        if isinstance(paging, ListPaging):
+        if isinstance(paging, ListPaging) and paging.pages:
             yield from self._continue_walk(request, paging, page)
 
     def on_idle(self) -> None:
@@ -345,37 +367,8 @@ RequestT = TypeVar("RequestT", bound=Request)
 
 
 def _on_list(paging: ListPaging, page: int, reason: str) -> str:
-    return f"list page {page} of {paging.page_count} of section {paging.section_url}: {reason}"
-
-
-def transient_errors(settings: BaseSettings) -> tuple[type[BaseException], ...]:
-    """The exceptions Scrapy retries (RETRY_EXCEPTIONS): failures that may pass."""
-    loaded = (
-        load_object(x) if isinstance(x, str) else x for x in settings.getlist("RETRY_EXCEPTIONS")
-    )
-    return tuple(loaded)
-
-
-# Why a download failed, by the exception Scrapy reports (Scrapy's own, or Twisted's).
-ERROR_REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
-    ((CannotResolveHostError, DNSLookupError), "DNS lookup failed"),
-    ((DownloadTimeoutError, TimeoutError, TCPTimedOutError), "timed out"),
-    ((DownloadConnectionRefusedError, ConnectionRefusedError), "connection refused"),
-    ((DownloadFailedError, ResponseDataLossError, ResponseFailed, ResponseNeverReceived,
-      ConnectionLost, ConnectionDone), "connection lost before the answer was complete"),
-)  # fmt: skip
-
-
-def describe_error(error: BaseException | None) -> str:
-    """One line saying why a download failed."""
-    if isinstance(error, HttpError):
-        return f"HTTP {error.response.status}"
-    if isinstance(error, IgnoreRequest):
-        return str(error)
-    for classes, reason in ERROR_REASONS:
-        if isinstance(error, classes):
-            return reason
-    return f"{type(error).__name__}: {error}".strip()
+    of = f" of {paging.page_count}" if paging.page_count else ""
+    return f"list page {page}{of} of section {paging.section_url}: {reason}"
 
 
 def _archived_url(response: Response) -> str:

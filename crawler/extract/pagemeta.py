@@ -1,0 +1,81 @@
+"""What any page says about itself: meta tags, the site's name, the column, the ``<title>``."""
+
+from __future__ import annotations
+
+import re
+
+from parsel import Selector
+
+from crawler.text import clean_line
+
+# <title> pieces are joined by these: "标题_党建工作_某某大学", "标题 - 某某集团", "标题|站名".
+_TITLE_SEPARATOR = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|--|-(?=[^-\d]*$))\s*")
+BREADCRUMB_SELECTORS = (
+    "[class*='position']", "[id*='position']", "[class*='location']", "[id*='location']",
+    "[class*='crumb']", "[class*='dqwz']", "[id*='dqwz']", "[class*='weizhi']",
+    "[class*='path']", "[class*='current']",
+)  # fmt: skip
+_CRUMB_LABEL = re.compile(
+    r"^.*?(?:当前位置|當前位置|您的位置|您现在的位置|您現在的位置|所在位置)\s*[:：]?"
+)
+_CRUMB_SEPARATOR = re.compile(r"\s*[>»›→/＞]+\s*")
+# Breadcrumb steps that are not a column: the home page and "the article itself".
+_NOT_COLUMNS = frozenset(
+    "首页 首頁 主页 网站首页 網站首頁 正文 详情 詳情 内容 內容 文章 正文内容 返回".split()
+)
+MAX_COLUMN_NAME = 20
+
+
+def letters(text: str | None) -> str:
+    """Text with spaces and punctuation removed, for comparing headings with titles."""
+    return re.sub(r"[\W_]+", "", text or "")
+
+
+def meta_content(sel: Selector, name: str) -> str | None:
+    """The cleaned ``content`` of ``<meta name=…>`` or ``<meta property=…>``, or None."""
+    found = sel.xpath(f"//meta[@name='{name}' or @property='{name}']/@content").get()
+    value = clean_line(found or "")
+    return value or None
+
+
+def site_name(sel: Selector) -> str | None:
+    """The site's own name, which is never an article's headline."""
+    return meta_content(sel, "og:site_name") or meta_content(sel, "SiteName")
+
+
+def title_pieces(page_title: str) -> list[str]:
+    return [piece for piece in _TITLE_SEPARATOR.split(page_title) if piece]
+
+
+def title_without_site(page_title: str, site: str | None) -> str:
+    """The ``<title>`` without its ``_站名``/``-站名``/``|站名`` suffix: its first piece."""
+    pieces = title_pieces(page_title)
+    if not pieces:
+        return ""
+    if site and pieces[0] == site and len(pieces) > 1:
+        return pieces[1]
+    return pieces[0]
+
+
+def breadcrumb_column(sel: Selector) -> str | None:
+    """The last column the breadcrumb ("当前位置：首页 > 党建工作 > 正文") names."""
+    for css in BREADCRUMB_SELECTORS:
+        for node in sel.css(css)[:3]:
+            text = clean_line(" ".join(node.css("::text").getall()))
+            if not _CRUMB_SEPARATOR.search(text) or len(text) > 200:
+                continue
+            steps = [s for s in _CRUMB_SEPARATOR.split(_CRUMB_LABEL.sub("", text)) if s]
+            columns = [s for s in steps if s not in _NOT_COLUMNS and len(s) <= MAX_COLUMN_NAME]
+            if columns:
+                return columns[-1]
+    return None
+
+
+def section_of_page(sel: Selector, *, list_page: bool) -> str | None:
+    """The column a page belongs to: ColumnName meta, the breadcrumb, and on a list page the
+    first piece of its ``<title>``."""
+    found = meta_content(sel, "ColumnName") or breadcrumb_column(sel)
+    if found or not list_page:
+        return found
+    pieces = title_pieces(clean_line(sel.css("title::text").get("")))
+    return pieces[0] if pieces and len(pieces[0]) <= MAX_COLUMN_NAME else None
