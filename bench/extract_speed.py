@@ -1,11 +1,12 @@
-"""Extraction speed on portal-weight yun300 pages, against trafilatura's ``bare_extraction``.
+"""Extraction speed on portal-weight pages of every CMS family, against trafilatura.
 
-Builds the fixture site with ``portal_weight`` (~90 KB detail pages: head scripts, a mega-menu,
-a sidebar, a footer) in three variants (UTF-8 Traditional, GBK Simplified, Big5 of the older
-template generation), then times ``crawler.extract.extract(url, bytes)`` — decoding, layout
-choice, every field, all cleaning — and trafilatura on the same pages (it gets the decoded
-text, a head start), in alternating passes; the best pass of each counts, since this VM's
-speed drifts. trafilatura is a bench-only extra: ``.venv/bin/pip install -e '.[bench]'``.
+Builds fixture sites with ``portal_weight`` (~90 KB detail pages: head scripts, a mega-menu,
+a sidebar, a footer): yun300 in three variants (UTF-8 Traditional, GBK Simplified, Big5 of
+the older template generation), then VSB, TRS (GB18030), Hanweb and a plain CMS (GBK). It
+times ``crawler.extract.extract(url, bytes)`` — decoding, layout choice, every field, all
+cleaning — and trafilatura's ``bare_extraction`` on the same pages (it gets the decoded text,
+a head start), in alternating passes; the best pass of each counts, since this VM's speed
+drifts. trafilatura is a bench-only extra: ``.venv/bin/pip install -e '.[bench]'``.
 
 Run: ``.venv/bin/python -m bench.extract_speed [--repeat 5]``.
 """
@@ -19,26 +20,35 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from crawler.demo.site import SiteSpec, build_site
+from crawler.demo.families import FamilySpec, build_family_site
+from crawler.demo.site import BuiltSite, SiteSpec, build_site
 from crawler.extract import extract
 from crawler.extract.decode import decode_html
 
-VARIANTS = {
-    "utf-8, Traditional": SiteSpec(portal_weight=True),
-    "gbk, Simplified": SiteSpec(portal_weight=True, encoding="gbk", traditional=False),
-    "big5, older generation": SiteSpec(portal_weight=True, encoding="big5", old_generation=True),
+Page = tuple[str, bytes, str | None]  # url, body, HTTP charset
+YUN300 = {
+    "yun300 utf-8 Traditional": SiteSpec(portal_weight=True),
+    "yun300 gbk Simplified": SiteSpec(portal_weight=True, encoding="gbk", traditional=False),
+    "yun300 big5 older": SiteSpec(portal_weight=True, encoding="big5", old_generation=True),
 }
-Page = tuple[str, bytes, str]  # url, body, charset
+FAMILIES = ("vsb", "trs", "hanweb", "generic")
 
 
-def pages(folder: Path) -> list[Page]:
-    found = []
-    for number, (name, spec) in enumerate(VARIANTS.items()):
-        site = build_site(folder / str(number), spec)
-        for path in site.expected:
-            body = (folder / str(number) / path.lstrip("/")).read_bytes()
-            found.append((f"http://127.0.0.1{path}", body, spec.encoding))
-        print(f"{name}: {len(site.expected)} pages")
+def _pages(root: Path, site: BuiltSite, charset: str | None) -> list[Page]:
+    return [(f"http://127.0.0.1{path}", (root / path.lstrip("/")).read_bytes(), charset)
+            for path in site.expected]  # fmt: skip
+
+
+def page_sets(folder: Path) -> dict[str, list[Page]]:
+    """Pages by variant name."""
+    found: dict[str, list[Page]] = {}
+    for number, (name, spec) in enumerate(YUN300.items()):
+        root = folder / f"y{number}"
+        found[name] = _pages(root, build_site(root, spec), spec.encoding)
+    for family in FAMILIES:
+        root = folder / family
+        site = build_family_site(root, FamilySpec(family=family, portal_weight=True))
+        found[family] = _pages(root, site, None)
     return found
 
 
@@ -55,39 +65,47 @@ def best_seconds(runners: list[Callable[[], object]], repeat: int) -> list[float
     return best
 
 
+def _reference() -> Callable[..., object] | None:
+    """trafilatura's ``bare_extraction``, when the bench extra is installed."""
+    try:
+        from trafilatura import bare_extraction
+    except ImportError:
+        print("trafilatura is not installed: pip install -e '.[bench]' for the reference line")
+        return None
+    return bare_extraction
+
+
+def _runner(extractor: Callable[..., object], texts: list[tuple[str, str]]) -> Callable[[], None]:
+    def run() -> None:
+        for url, text in texts:
+            extractor(text, url=url)
+
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        corpus = pages(Path(folder))
-    size = sum(len(body) for _u, body, _c in corpus) / len(corpus) / 1024
+        sets = page_sets(Path(folder))
+    reference = _reference()
+    print(f"best of {args.repeat} passes, one core\n")
+    print(f"{'pages':26} {'n':>4} {'KB':>4} {'ours ms':>8} {'trafilatura ms':>15} {'faster':>7}")
+    for name, pages in sets.items():
+        size = sum(len(body) for _u, body, _c in pages) / len(pages) / 1024
 
-    def ours() -> None:
-        for url, body, charset in corpus:
-            extract(url, body, http_charset=charset)
+        def ours(pages: list[Page] = pages) -> None:
+            for url, body, charset in pages:
+                extract(url, body, http_charset=charset)
 
-    runners: list[Callable[[], object]] = [ours]
-    names = ["partyfield extract()"]
-    try:
-        from trafilatura import bare_extraction
-    except ImportError:
-        print("trafilatura is not installed: pip install -e '.[bench]' for the reference line")
-    else:
-        texts = [(url, decode_html(body, http_charset=charset)) for url, body, charset in corpus]
-
-        def reference() -> None:
-            for url, text in texts:
-                bare_extraction(text, url=url)
-
-        runners.append(reference)
-        names.append("trafilatura bare_extraction()")
-    seconds = best_seconds(runners, args.repeat)
-    print(f"\n{len(corpus)} pages, {size:.0f} KB on average; best of {args.repeat} passes\n")
-    print(f"{'extractor':32} {'ms/page':>8} {'pages/s':>8} {'vs ours':>8}")
-    for name, total in zip(names, seconds, strict=True):
-        per_page = total / len(corpus)
-        print(f"{name:32} {per_page * 1000:8.2f} {1 / per_page:8.0f} {total / seconds[0]:7.1f}x")
+        runners: list[Callable[[], object]] = [ours]
+        if reference is not None:
+            texts = [(url, decode_html(body, http_charset=c)) for url, body, c in pages]
+            runners.append(_runner(reference, texts))
+        seconds = [t / len(pages) * 1000 for t in best_seconds(runners, args.repeat)]
+        theirs = f"{seconds[1]:15.2f} {seconds[1] / seconds[0]:6.1f}x" if len(seconds) > 1 else ""
+        print(f"{name:26} {len(pages):4} {size:4.0f} {seconds[0]:8.2f} {theirs}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""A small HTTP server for yun300 fixture sites on loopback.
+"""A small HTTP server for fixture sites on loopback.
 
 Serves the files of a site folder, answers ``/comp/<kind>/list.do`` (GET query or form POST)
-from ``_listdo/<cid>/<page>.html`` the way the portal does, honours ``site.json`` (HTTP charset
+from ``_listdo/<cid>/<page>.html`` the way the yun300 portal does and Hanweb's
+``dataproxy.jsp`` from ``_dataproxy/<columnid>.json``, honours ``site.json`` (HTTP charset
 or none, forced status codes, slow pages, pages that fail their first requests with a 503 or a
 dropped connection, redirects), supports conditional GET (ETag / Last-Modified), and logs
 every request with its time so tests can count and space them.
@@ -111,8 +112,7 @@ def _handler(root: Path, log: RequestLog) -> type[BaseHTTPRequestHandler]:
             assert isinstance(status_overrides, dict) and isinstance(redirects, dict)
             if path in status_overrides:
                 return self._send_status(path, int(status_overrides[path]))
-            key = f"{path}?currentPage={params.get('currentPage', ['1'])[0]}"
-            if fails_now(key if path.endswith("/list.do") else path, config):
+            if fails_now(_failure_key(path, params), config):
                 return self._fail(path, str(config.get("failure") or "503"))
             target = redirects[self.path] if self.path in redirects else redirects.get(path)
             if target:
@@ -121,10 +121,35 @@ def _handler(root: Path, log: RequestLog) -> type[BaseHTTPRequestHandler]:
             assert isinstance(delays, dict)
             if path in delays:
                 time.sleep(float(delays[path]))  # a slow server, for tests that need one
+            if path.endswith(HANWEB_PROXY):
+                return self._send_records(path, params, head)
             file = self._file_for(path, params)
             if file is None or not file.is_file():
                 return self._send_status(path, 404)
             self._send_file(path, file, config.get("charset"), head)
+
+        def _send_records(self, path: str, params: dict[str, list[str]], head: bool) -> None:
+            """dataproxy.jsp: the column's records startrecord…endrecord, as Hanweb's XML."""
+            column = params.get("columnid", [""])[0]
+            file = root / "_dataproxy" / f"{column}.json"
+            if not (column.isdigit() and file.is_file()):
+                return self._send_status(path, 404)
+            records = json.loads(file.read_text("utf-8"))
+            start = int(params.get("startrecord", ["1"])[0])
+            end = int(params.get("endrecord", [str(len(records))])[0])
+            body = (
+                '<?xml version="1.0" encoding="UTF-8"?><datastore>'
+                f"<totalrecord>{len(records)}</totalrecord><recordset>"
+                + "".join(records[start - 1 : end])
+                + "</recordset></datastore>"
+            ).encode()
+            log.add(self.command, path, 200, self.arrived)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
 
         def _file_for(self, path: str, params: dict[str, list[str]]) -> Path | None:
             if path.endswith("/list.do"):
@@ -194,6 +219,19 @@ def _handler(root: Path, log: RequestLog) -> type[BaseHTTPRequestHandler]:
             return False
 
     return Handler
+
+
+HANWEB_PROXY = "/module/web/jpage/dataproxy.jsp"
+
+
+def _failure_key(path: str, params: dict[str, list[str]]) -> str:
+    """How site.json's ``fail_first`` names a request: list.do and dataproxy.jsp by the page
+    they ask for, everything else by its path."""
+    if path.endswith("/list.do"):
+        return f"{path}?currentPage={params.get('currentPage', ['1'])[0]}"
+    if path.endswith(HANWEB_PROXY):
+        return f"{path}?startrecord={params.get('startrecord', ['1'])[0]}"
+    return path
 
 
 def _content_type(file: Path, charset: object) -> str:

@@ -5,6 +5,7 @@ Layouts are tried in order; the first whose template markers match the page read
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from parsel import Selector
 
 from crawler.errors import ExtractError
 from crawler.extract import hanweb, trs, vsb
+from crawler.extract.content import drop_keep_tail
 from crawler.extract.decode import Undecodable, decode_html
 from crawler.extract.generic import GenericDetail
 from crawler.extract.hanweb import HanwebDetail, HanwebList
@@ -19,6 +21,8 @@ from crawler.extract.listing import GenericList, ListPage, PageRef
 from crawler.extract.trs import TrsDetail, TrsList
 from crawler.extract.vsb import VsbDetail, VsbList
 from crawler.extract.yun300 import (
+    DETAIL_HINTS,
+    LIST_HINTS,
     Yun300Detail,
     Yun300List,
     file_article,
@@ -26,7 +30,6 @@ from crawler.extract.yun300 import (
     matches_list,
 )
 from crawler.items import Article
-from crawler.text import strip_ruby
 
 __all__ = [
     "LAYOUTS",
@@ -48,15 +51,24 @@ __all__ = [
 @dataclass(frozen=True)
 class Layout:
     name: str
+    hints: tuple[str, ...]  # strings one of which the page's text holds when it may match; ()
+    # for any page. A substring test is a thousand times cheaper than a selector.
     matches: Callable[[Selector], bool]
     read: Callable[[str, Selector], Article | None]
+
+    def may_match(self, text: str) -> bool:
+        return not self.hints or any(hint in text for hint in self.hints)
 
 
 @dataclass(frozen=True)
 class ListLayout:
     name: str
+    hints: tuple[str, ...]
     matches: Callable[[Selector], bool]
     page: Callable[[str, Selector], ListPage]
+
+    def may_match(self, text: str) -> bool:
+        return not self.hints or any(hint in text for hint in self.hints)
 
 
 def _read_yun300(url: str, sel: Selector) -> Article:
@@ -81,24 +93,24 @@ def _always(sel: Selector) -> bool:
 
 # Detail layouts, most specific markers first; generic reads whatever is left.
 LAYOUTS: tuple[Layout, ...] = (
-    Layout("yun300", matches_detail, _read_yun300),
-    Layout("vsb", vsb.matches_detail, _reader(VsbDetail)),
-    Layout("trs", trs.matches_detail, _reader(TrsDetail)),
-    Layout("hanweb", hanweb.matches_detail, _reader(HanwebDetail)),
-    Layout("generic", _is_not_list, _reader(GenericDetail)),
+    Layout("yun300", DETAIL_HINTS, matches_detail, _read_yun300),
+    Layout("vsb", vsb.DETAIL_HINTS, vsb.matches_detail, _reader(VsbDetail)),
+    Layout("trs", trs.DETAIL_HINTS, trs.matches_detail, _reader(TrsDetail)),
+    Layout("hanweb", hanweb.DETAIL_HINTS, hanweb.matches_detail, _reader(HanwebDetail)),
+    Layout("generic", (), _is_not_list, _reader(GenericDetail)),
 )
 # List layouts, tried on a section's first page; later pages are read by the same layout.
 LIST_LAYOUTS: tuple[ListLayout, ...] = (
-    ListLayout("yun300", matches_list, Yun300List),
-    ListLayout("vsb", vsb.matches_list, VsbList),
-    ListLayout("hanweb", hanweb.matches_list, HanwebList),
-    ListLayout("trs", trs.matches_list, TrsList),
-    ListLayout("generic", _always, GenericList),
+    ListLayout("yun300", LIST_HINTS, matches_list, Yun300List),
+    ListLayout("vsb", vsb.LIST_HINTS, vsb.matches_list, VsbList),
+    ListLayout("hanweb", hanweb.LIST_HINTS, hanweb.matches_list, HanwebList),
+    ListLayout("trs", trs.LIST_HINTS, trs.matches_list, TrsList),
+    ListLayout("generic", (), _always, GenericList),
 )
 
 
 def page_text(html: str | bytes, *, url: str = "", http_charset: str | None = None) -> str:
-    """The page as text, ruby annotations dropped (see ``crawler.extract.decode``).
+    """The page as text (see ``crawler.extract.decode``), without stray end tags.
 
     Raises ``ExtractError`` ("undecodable: …") for bytes no charset reads cleanly.
     """
@@ -107,12 +119,32 @@ def page_text(html: str | bytes, *, url: str = "", http_charset: str | None = No
             html = decode_html(html, http_charset=http_charset)
         except Undecodable as exc:
             raise ExtractError(url, f"undecodable: {exc}") from exc
-    return strip_ruby(html)
+    return _without_stray_end_tags(html)
+
+
+# libxml2 drops everything after a stray </html> or </body>; the parser closes both at the end.
+_STRAY_END_TAGS = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
+_END_ZONE = 300  # characters at the page's end where </body></html> belong
+
+
+def _without_stray_end_tags(text: str) -> str:
+    early = max(len(text) - _END_ZONE, 0)
+    if all(text.find(tag, 0, early) == -1 for tag in ("</html", "</HTML", "</body", "</BODY")):
+        return text
+    return _STRAY_END_TAGS.sub("", text)
+
+
+def parsed(text: str) -> Selector:
+    """A parsel Selector over the page, ruby annotations (rt, rp, rtc) dropped from the tree."""
+    sel = Selector(text=text)
+    for annotation in list(sel.root.iter("rt", "rp", "rtc")):
+        drop_keep_tail(annotation)
+    return sel
 
 
 def selector_for(html: str | bytes, *, url: str = "", http_charset: str | None = None) -> Selector:
-    """A parsel Selector over the page text, ruby annotations already dropped."""
-    return Selector(text=page_text(html, url=url, http_charset=http_charset))
+    """A parsel Selector over the page, ruby annotations already dropped."""
+    return parsed(page_text(html, url=url, http_charset=http_charset))
 
 
 def extract(url: str, html: str | bytes, *, http_charset: str | None = None) -> Article | None:
@@ -123,9 +155,10 @@ def extract(url: str, html: str | bytes, *, http_charset: str | None = None) -> 
     (see ``crawler.extract.decode``). Raises ``ExtractError`` for bytes that no charset reads
     and for a page that has an article layout's markers but cannot be read as an article.
     """
-    sel = selector_for(html, url=url, http_charset=http_charset)
+    text = page_text(html, url=url, http_charset=http_charset)
+    sel = parsed(text)
     for layout in LAYOUTS:
-        if layout.matches(sel):
+        if layout.may_match(text) and layout.matches(sel):
             return layout.read(url, sel)
     return None
 
@@ -138,10 +171,10 @@ def declared_url(html: str | bytes) -> str | None:
     return url if url.startswith(("http://", "https://")) else None
 
 
-def find_list(url: str, sel: Selector) -> ListPage | None:
+def find_list(url: str, sel: Selector, text: str) -> ListPage | None:
     """The list page object of the first list layout that reads ``sel`` as a list, or None."""
     for layout in LIST_LAYOUTS:
-        if layout.matches(sel):
+        if layout.may_match(text) and layout.matches(sel):
             page = layout.page(url, sel)
             if layout.name != "generic" or page.is_list():
                 return page
@@ -154,8 +187,9 @@ def parse_list(
     """The list page at ``url``: read by ``layout`` (a later page of a section whose first page
     chose it), else by the first list layout that matches; None when it is no list."""
     text = page_text(html, url=url, http_charset=http_charset)
-    sel = Selector(text=hanweb.records_page(text) or text)
+    text = hanweb.records_page(text) or text
+    sel = parsed(text)
     if layout is None:
-        return find_list(url, sel)
+        return find_list(url, sel, text)
     chosen = next(choice for choice in LIST_LAYOUTS if choice.name == layout)
     return chosen.page(url, sel)

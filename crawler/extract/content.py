@@ -112,7 +112,7 @@ def sanitised_html(element: html.HtmlElement, base_url: str) -> str:
     glosses, links and image sources absolute."""
     body = copy.deepcopy(element)
     for bad in list(body.iter(*SKIPPED_TAGS, etree.Comment)):
-        _drop_keep_tail(bad)
+        drop_keep_tail(bad)
     for node in body.iter():
         if isinstance(node.tag, str):
             _clean_node(node, base_url)
@@ -134,7 +134,7 @@ def _clean_node(node: html.HtmlElement, base_url: str) -> None:
         node.tail = strip_glosses(node.tail)
 
 
-def _drop_keep_tail(node: etree._Element) -> None:
+def drop_keep_tail(node: etree._Element) -> None:
     parent = node.getparent()
     if parent is None:
         return

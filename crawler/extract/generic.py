@@ -20,6 +20,7 @@ from crawler.extract.info import has_info_label, is_editor_line, read_info_line,
 from crawler.extract.pagemeta import (
     letters,
     meta_content,
+    page_metas,
     section_of_page,
     site_name,
     title_without_site,
@@ -29,11 +30,13 @@ from crawler.items import Article, Attachment, content_hash_of
 from crawler.text import clean_line, parse_published_at
 
 MIN_BODY_CHARS = 80  # below this a page is a list, an index or an error page, not an article
+MIN_CONTAINER_CHARS = 20  # the same, for text inside an element named as an article body
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-HEADINGS = (
-    "h1, h2, h3, [class*='title'], [class*='Title'], [id*='title'], [class*='biaoti'], "
-    "[class*='headline'], td[class^='titlestyle']"
+_TITLE_MARKS = " or ".join(
+    f"contains(@class,'{w}')" for w in ("title", "Title", "biaoti", "headline")
 )
+# Tag tests first: a test on every element of a 90 KB page costs ten times one on its divs.
+HEADINGS = "//h1 | //h2 | //h3 | " + " | ".join(f"//{tag}[{_TITLE_MARKS}]" for tag in ("div", "td"))
 MAX_HEADLINE = 200
 # Where the text of a page is never the article's: its frame.
 _FRAME_WORDS = ("foot", "copyright", "bottom", "header", "menu", "nav")
@@ -56,11 +59,17 @@ class GenericDetail:
     url: str
     sel: Selector
     family: ClassVar[str] = "generic"
-    BODY_SELECTORS: ClassVar[tuple[str, ...]] = (
-        "article", "#zoom", ".article-content", "[class*='article-content']",
-        "[class*='article_content']", "#content", ".content", "[class*='news_content']",
+    BODY_XPATHS: ClassVar[tuple[str, ...]] = (  # the body element, most specific first
+        "//article", "//div[@id='zoom']",
+        "//div[contains(@class,'article-content') or contains(@class,'article_content')]",
+        "//div[contains(@class,'news_content') or contains(@class,'newsContent')]",
+        "//div[@id='content' or @class='content'] | //td[@id='content' or @class='content']",
     )  # fmt: skip
-    ATTACHMENT_SCOPES: ClassVar[tuple[str, ...]] = ()  # beyond the body, where files are listed
+    ATTACHMENT_XPATHS: ClassVar[tuple[str, ...]] = ()  # beyond the body, where files are listed
+
+    @cached_property
+    def _metas(self) -> dict[str, str]:
+        return page_metas(self.sel)
 
     # ------------------------------------------------------------ title and section
 
@@ -72,11 +81,11 @@ class GenericDetail:
         heading = self._headline_element()
         if heading is not None:
             return _element_line(heading)
-        site = site_name(self.sel)
+        site = site_name(self._metas)
         for candidate in (
-            meta_content(self.sel, "ArticleTitle"),
+            meta_content(self._metas, "ArticleTitle"),
             title_without_site(self._page_title, site),
-            meta_content(self.sel, "og:title"),
+            meta_content(self._metas, "og:title"),
         ):
             if candidate and candidate != site:
                 return candidate
@@ -92,13 +101,12 @@ class GenericDetail:
 
     @cached_property
     def _headline(self) -> html.HtmlElement | None:
-        wanted = [letters(t) for t in (meta_content(self.sel, "ArticleTitle"), self._page_title)]
+        wanted = [letters(t) for t in (meta_content(self._metas, "ArticleTitle"), self._page_title)]
         wanted = [w for w in wanted if w]
-        site = site_name(self.sel)
+        site = site_name(self._metas)
         short = letters(title_without_site(self._page_title, site))  # a cut or generic <title>
         best: tuple[int, html.HtmlElement] | None = None
-        for node in self.sel.css(HEADINGS):
-            element = node.root
+        for element in self.sel.root.xpath(HEADINGS):
             text = letters(_element_line(element))
             if len(text) < 4 or len(text) > MAX_HEADLINE or text == letters(site):
                 continue
@@ -108,7 +116,7 @@ class GenericDetail:
         return best[1] if best else None
 
     def section(self) -> str | None:
-        return section_of_page(self.sel, list_page=False)
+        return section_of_page(self.sel, self._metas, list_page=False)
 
     # ------------------------------------------------------------ the info line
 
@@ -117,7 +125,7 @@ class GenericDetail:
         """Labelled values from the page's info lines, the first value of each field."""
         found: dict[str, str | None] = {}
         seen: set[html.HtmlElement] = set()
-        for node in self.sel.root.xpath("//body//text()[contains(., '：') or contains(., ':')]"):
+        for node in self._article_area().xpath(_LABELLED_TEXT):
             block = _line_block(node.getparent())
             if block is None or block in seen:
                 continue
@@ -130,11 +138,26 @@ class GenericDetail:
                     found[field] = value
         return found
 
+    def _article_area(self) -> html.HtmlElement:
+        """Where the info line is looked for: the smallest element holding the headline and
+        the body (the body's grandparent without a headline); the page when there is neither."""
+        body, headline = self._body, self._headline_element()
+        if body is None:
+            return self.sel.root
+        area = body.getparent()
+        for _level in range(6 if headline is not None else 1):
+            if area is None or area.tag == "body":
+                break
+            if headline is not None and _contains(area, headline):
+                return area
+            area = area.getparent()
+        return area if area is not None and headline is None else self.sel.root
+
     def author(self) -> str | None:
         return self._info.get("author")
 
     def source(self) -> str | None:
-        return self._info.get("source") or meta_content(self.sel, "ContentSource") or None
+        return self._info.get("source") or meta_content(self._metas, "ContentSource") or None
 
     def category(self) -> str | None:
         return None  # these templates print no 分類
@@ -150,7 +173,7 @@ class GenericDetail:
         if labelled:
             return labelled
         for name in PUBLISHED_METAS:
-            found = parse_published_at(meta_content(self.sel, name) or "")
+            found = parse_published_at(meta_content(self._metas, name) or "")
             if found:
                 return found
         return self._unlabelled_date()
@@ -170,11 +193,17 @@ class GenericDetail:
 
     @cached_property
     def _body(self) -> html.HtmlElement | None:
-        for css in self.BODY_SELECTORS:
-            found = [node.root for node in self.sel.css(css) if not content.is_hidden(node.root)]
+        named = self._named_body
+        return named if named is not None else self._densest()
+
+    @cached_property
+    def _named_body(self) -> html.HtmlElement | None:
+        """The heaviest shown element the family (or a common template) names as the body."""
+        for xpath in self.BODY_XPATHS:
+            found = [e for e in self.sel.root.xpath(xpath) if not content.is_hidden(e)]
             if found:
                 return max(found, key=lambda e: han_count(content.visible_text(e)))
-        return self._densest()
+        return None
 
     def _densest(self) -> html.HtmlElement | None:
         """The element whose own paragraphs hold the most Han text outside links."""
@@ -196,10 +225,12 @@ class GenericDetail:
         body = self._body
         if not self.title() or body is None:
             return False
-        return self._has_family_body() or han_count(content.visible_text(body)) >= MIN_BODY_CHARS
-
-    def _has_family_body(self) -> bool:
-        return self.family != "generic"
+        if self.family != "generic":
+            return True  # the family's own body element: even a one-line notice is an article
+        named = body is self._named_body
+        return han_count(content.visible_text(body)) >= (
+            MIN_CONTAINER_CHARS if named else MIN_BODY_CHARS
+        )
 
     def body_lines(self) -> list[str]:
         if self._body is None:
@@ -218,7 +249,7 @@ class GenericDetail:
         return content.images(self._body, self.url) if self._body is not None else ()
 
     def attachments(self) -> tuple[Attachment, ...]:
-        scopes = [node.root for css in self.ATTACHMENT_SCOPES for node in self.sel.css(css)[:1]]
+        scopes = [e for xpath in self.ATTACHMENT_XPATHS for e in self.sel.root.xpath(xpath)[:1]]
         if self._body is not None:
             scopes.insert(0, self._body)
         found: dict[str, Attachment] = {}
@@ -237,6 +268,13 @@ class GenericDetail:
             body=body, body_html=self.body_html(), images=self.images(),
             attachments=self.attachments(), content_hash=content_hash_of(title, body),
         )  # fmt: skip
+
+
+_LABELLED_TEXT = ".//text()[contains(., '：') or contains(., ':')]"
+
+
+def _contains(ancestor: html.HtmlElement, element: html.HtmlElement) -> bool:
+    return any(parent is ancestor for parent in element.iterancestors())
 
 
 def _element_line(element: html.HtmlElement) -> str:

@@ -21,7 +21,9 @@ from crawler.extract.listing import ListBase, PageRef, entries_of
 from crawler.extract.urls import absolute_url
 from crawler.items import ListEntry
 
-DETAIL_MARKERS = "meta[name='ContentStart'], div#zoom"
+DETAIL_HINTS = ("ContentStart", "zoom")
+DETAIL_MARKERS = "//head/meta[@name='ContentStart'] | //div[@id='zoom']"
+LIST_HINTS = ("<datastore", "jpage", "hanweb-records")
 PROXY_PATH = "/module/web/jpage/dataproxy.jsp"
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL)
 _NEXT_GROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
@@ -32,7 +34,7 @@ _HREF = re.compile(r"href=[\"']([^\"']+)")
 
 
 def matches_detail(sel: Selector) -> bool:
-    return bool(sel.css(DETAIL_MARKERS))
+    return bool(sel.root.xpath(DETAIL_MARKERS))
 
 
 def matches_list(sel: Selector) -> bool:
@@ -51,7 +53,7 @@ def records_page(text: str) -> str | None:
 @dataclass(frozen=True)
 class HanwebDetail(GenericDetail):
     family: ClassVar[str] = "hanweb"
-    BODY_SELECTORS: ClassVar[tuple[str, ...]] = ("div#zoom", "#zoom")
+    BODY_XPATHS: ClassVar[tuple[str, ...]] = ("//div[@id='zoom']", "//td[@id='zoom']")
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def read_info_line(text: str) -> dict[str, str | None]:
         return {}
     found: dict[str, str | None] = {}
     matches = [m for m in _LABEL.finditer(text) if _is_label(text, m)]
-    for match, following in zip(matches, [*matches[1:], None], strict=True):
+    for match, following in zip(matches, [*matches[1:], None], strict=False):
         end = following.start() if following is not None else len(text)
         value = text[match.end("label") : end].lstrip(":： ").strip(_VALUE_EDGES)
         field = FIELD_OF_INFO_LABEL[match.group("label")]

@@ -17,7 +17,7 @@ from typing import ClassVar, Protocol
 from lxml import html
 from parsel import Selector
 
-from crawler.extract.pagemeta import section_of_page
+from crawler.extract.pagemeta import page_metas, section_of_page
 from crawler.extract.urls import absolute_url, canonical_url, site_of
 from crawler.items import ListEntry
 from crawler.text import clean_line, parse_published_at
@@ -63,7 +63,7 @@ class ListBase:
     ROW_LINKS: ClassVar[tuple[str, ...]] = ()  # the family's row markup, tried first
 
     def section(self) -> str | None:
-        return section_of_page(self.sel, list_page=True)
+        return section_of_page(self.sel, page_metas(self.sel), list_page=True)
 
     def article_entries(self) -> list[ListEntry]:
         return self._entries

@@ -10,11 +10,13 @@ from crawler.text import clean_line
 
 # <title> pieces are joined by these: "标题_党建工作_某某大学", "标题 - 某某集团", "标题|站名".
 _TITLE_SEPARATOR = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|--|-(?=[^-\d]*$))\s*")
-BREADCRUMB_SELECTORS = (
-    "[class*='position']", "[id*='position']", "[class*='location']", "[id*='location']",
-    "[class*='crumb']", "[class*='dqwz']", "[id*='dqwz']", "[class*='weizhi']",
-    "[class*='path']", "[class*='current']",
-)  # fmt: skip
+# Breadcrumb containers, by the words their class or id carries (tag tests first: a page-wide
+# test on every element costs ten times one on its divs).
+_CRUMB_TEST = " or ".join(
+    [f"contains(@class,'{w}')" for w in ("position", "location", "crumb", "dqwz", "weizhi")]
+    + [f"contains(@id,'{w}')" for w in ("position", "location", "dqwz")]
+)
+BREADCRUMB_XPATH = f"//div[{_CRUMB_TEST}] | //td[{_CRUMB_TEST}]"
 _CRUMB_LABEL = re.compile(
     r"^.*?(?:当前位置|當前位置|您的位置|您现在的位置|您現在的位置|所在位置)\s*[:：]?"
 )
@@ -31,16 +33,24 @@ def letters(text: str | None) -> str:
     return re.sub(r"[\W_]+", "", text or "")
 
 
-def meta_content(sel: Selector, name: str) -> str | None:
+def page_metas(sel: Selector) -> dict[str, str]:
+    """``<meta name|property=… content=…>`` values by name, cleaned; the first of each name."""
+    found: dict[str, str] = {}
+    for meta in sel.root.xpath("//head/meta[@content] | /html/meta[@content]"):
+        name = meta.get("name") or meta.get("property")
+        if name and name not in found:
+            found[name] = clean_line(meta.get("content") or "")
+    return found
+
+
+def meta_content(metas: dict[str, str], name: str) -> str | None:
     """The cleaned ``content`` of ``<meta name=…>`` or ``<meta property=…>``, or None."""
-    found = sel.xpath(f"//meta[@name='{name}' or @property='{name}']/@content").get()
-    value = clean_line(found or "")
-    return value or None
+    return metas.get(name) or None
 
 
-def site_name(sel: Selector) -> str | None:
+def site_name(metas: dict[str, str]) -> str | None:
     """The site's own name, which is never an article's headline."""
-    return meta_content(sel, "og:site_name") or meta_content(sel, "SiteName")
+    return meta_content(metas, "og:site_name") or meta_content(metas, "SiteName")
 
 
 def title_pieces(page_title: str) -> list[str]:
@@ -59,22 +69,21 @@ def title_without_site(page_title: str, site: str | None) -> str:
 
 def breadcrumb_column(sel: Selector) -> str | None:
     """The last column the breadcrumb ("当前位置：首页 > 党建工作 > 正文") names."""
-    for css in BREADCRUMB_SELECTORS:
-        for node in sel.css(css)[:3]:
-            text = clean_line(" ".join(node.css("::text").getall()))
-            if not _CRUMB_SEPARATOR.search(text) or len(text) > 200:
-                continue
-            steps = [s for s in _CRUMB_SEPARATOR.split(_CRUMB_LABEL.sub("", text)) if s]
-            columns = [s for s in steps if s not in _NOT_COLUMNS and len(s) <= MAX_COLUMN_NAME]
-            if columns:
-                return columns[-1]
+    for node in sel.root.xpath(BREADCRUMB_XPATH)[:6]:
+        text = clean_line(node.text_content())
+        if not _CRUMB_SEPARATOR.search(text) or len(text) > 200:
+            continue
+        steps = [s for s in _CRUMB_SEPARATOR.split(_CRUMB_LABEL.sub("", text)) if s]
+        columns = [s for s in steps if s not in _NOT_COLUMNS and len(s) <= MAX_COLUMN_NAME]
+        if columns:
+            return columns[-1]
     return None
 
 
-def section_of_page(sel: Selector, *, list_page: bool) -> str | None:
+def section_of_page(sel: Selector, metas: dict[str, str], *, list_page: bool) -> str | None:
     """The column a page belongs to: ColumnName meta, the breadcrumb, and on a list page the
     first piece of its ``<title>``."""
-    found = meta_content(sel, "ColumnName") or breadcrumb_column(sel)
+    found = meta_content(metas, "ColumnName") or breadcrumb_column(sel)
     if found or not list_page:
         return found
     pieces = title_pieces(clean_line(sel.css("title::text").get("")))

@@ -20,7 +20,13 @@ from crawler.extract.listing import ListBase, PageRef, entries_of, main_list_lin
 from crawler.extract.urls import absolute_url
 from crawler.items import ListEntry
 
-DETAIL_MARKERS = ".TRS_Editor, .TRS_UEDITOR, .trs_editor_view, #td_DocContent"
+DETAIL_HINTS = ("TRS_Editor", "TRS_UEDITOR", "trs_editor_view", "td_DocContent")
+DETAIL_MARKERS = (
+    "//div[contains(@class,'TRS_Editor') or contains(@class,'TRS_UEDITOR')"
+    " or contains(@class,'trs_editor_view')]"
+    " | //td[@id='td_DocContent'] | //div[@id='td_DocContent']"
+)
+LIST_HINTS = ("createPageHTML", "countPage", "/t20", "/t19")
 _CREATE_PAGE = re.compile(
     r"createPageHTML\(\s*[\"']?(\d+)[\"']?\s*,\s*[\"']?\d+[\"']?\s*,\s*[\"'](\w+)[\"']\s*,"
     r"\s*[\"'](\w+)[\"']"
@@ -30,7 +36,7 @@ _DETAIL_URL = re.compile(r"/\d{6}/t\d{8}_\d+\.s?html?$")
 
 
 def matches_detail(sel: Selector) -> bool:
-    return bool(sel.css(DETAIL_MARKERS))
+    return bool(sel.root.xpath(DETAIL_MARKERS))
 
 
 def matches_list(sel: Selector) -> bool:
@@ -44,11 +50,10 @@ def matches_list(sel: Selector) -> bool:
 @dataclass(frozen=True)
 class TrsDetail(GenericDetail):
     family: ClassVar[str] = "trs"
-    BODY_SELECTORS: ClassVar[tuple[str, ...]] = (
-        ".TRS_UEDITOR",
-        ".trs_editor_view",
-        ".TRS_Editor",
-        "#td_DocContent",
+    BODY_XPATHS: ClassVar[tuple[str, ...]] = (
+        "//div[contains(@class,'TRS_UEDITOR') or contains(@class,'trs_editor_view')]",
+        "//div[contains(@class,'TRS_Editor')]",
+        "//td[@id='td_DocContent'] | //div[@id='td_DocContent']",
     )
 
 

@@ -20,29 +20,37 @@ from crawler.extract.generic import GenericDetail
 from crawler.extract.listing import ListBase, PageRef
 from crawler.extract.urls import absolute_url
 
-DETAIL_MARKERS = "form[name='_newscontent_fromname'], [id^='vsb_content'], .v_news_content"
-LIST_MARKERS = "li[id^='line_u'], tr[id^='line_u'], [id^='fanye'], a.Next, span.p_no_d"
+DETAIL_HINTS = ("_newscontent_fromname", "vsb_content", "v_news_content")
+DETAIL_MARKERS = (
+    "//form[@name='_newscontent_fromname'] | //div[starts-with(@id,'vsb_content')]"
+    " | //div[contains(@class,'v_news_content')]"
+)
+LIST_HINTS = ("line_u", "fanye", "p_no_d", "_simple_list_gotopage_fun")
+LIST_MARKERS = (
+    "//li[starts-with(@id,'line_u')] | //tr[starts-with(@id,'line_u')]"
+    " | //td[starts-with(@id,'fanye')] | //div[starts-with(@id,'fanye')] | //span[@class='p_no_d']"
+)
 _PAGER = re.compile(r"共\s*\d+\s*条\s*(?:\d+\s*/\s*(\d+))?")
 _GOTO_PAGE = re.compile(r"_simple_list_gotopage_fun\(\s*(\d+)")
 _COUNTDOWN_PAGE = re.compile(r"/(\d+)\.html?$")
 
 
 def matches_detail(sel: Selector) -> bool:
-    return bool(sel.css(DETAIL_MARKERS))
+    return bool(sel.root.xpath(DETAIL_MARKERS))
 
 
 def matches_list(sel: Selector) -> bool:
-    return bool(sel.css(LIST_MARKERS))
+    return bool(sel.root.xpath(LIST_MARKERS))
 
 
 @dataclass(frozen=True)
 class VsbDetail(GenericDetail):
     family: ClassVar[str] = "vsb"
-    BODY_SELECTORS: ClassVar[tuple[str, ...]] = (
-        ".v_news_content",
-        "[id^='vsb_content']",
+    BODY_XPATHS: ClassVar[tuple[str, ...]] = (
+        "//div[contains(@class,'v_news_content')]",
+        "//div[starts-with(@id,'vsb_content')]",
     )
-    ATTACHMENT_SCOPES: ClassVar[tuple[str, ...]] = ("form[name='_newscontent_fromname']",)
+    ATTACHMENT_XPATHS: ClassVar[tuple[str, ...]] = ("//form[@name='_newscontent_fromname']",)
 
     def views(self) -> int | None:
         return None  # the count is filled by _showDynClicks(): a number here would be a guess

@@ -28,6 +28,8 @@ from crawler.extract.urls import (
 from crawler.items import Article, Attachment, ListEntry, content_hash_of
 from crawler.text import clean_line, parse_published_at
 
+DETAIL_HINTS = ("p_NewsDetail", "资讯详细描述", "c_portalResNews_detail-", "c_news_detail-")
+LIST_HINTS = ("c_portalResNews_list-", "c_news_list-")
 DETAIL_MARKERS = (
     "div.p_NewsDetail",
     "[data-ename='资讯详细描述']",
