@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.demo.families import FamilySpec, build_family_site
 from crawler.demo.server import SiteServer, serve
 from crawler.demo.site import BuiltSite, SiteSpec, build_site
 
@@ -33,15 +34,19 @@ class ServedSite:
 
 @pytest.fixture
 def served_site(tmp_path: Path) -> Iterator[Callable[..., ServedSite]]:
-    """Factory: build a site from a SiteSpec under tmp_path and serve it on 127.0.0.1:0."""
+    """Factory: build a site from a SiteSpec (yun300) or a FamilySpec (another CMS family)
+    under tmp_path and serve it on 127.0.0.1:0."""
     with ExitStack() as stack:
         count = 0
 
-        def make(spec: SiteSpec | None = None) -> ServedSite:
+        def make(spec: SiteSpec | FamilySpec | None = None) -> ServedSite:
             nonlocal count
             count += 1
             root = tmp_path / f"site{count}"
-            site = build_site(root, spec)
+            if isinstance(spec, FamilySpec):
+                site = build_family_site(root, spec)
+            else:
+                site = build_site(root, spec)
             return ServedSite(site, stack.enter_context(serve(root)))
 
         yield make

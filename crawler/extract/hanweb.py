@@ -44,7 +44,8 @@ def matches_list(sel: Selector) -> bool:
 
 def records_page(text: str) -> str | None:
     """A dataproxy.jsp XML answer as an HTML page of its records (None for any other text)."""
-    if "<datastore" not in text[:2000]:
+    head = text.lstrip()[:200]
+    if not head.startswith(("<?xml", "<datastore")) or "<datastore" not in head:
         return None
     records = "\n".join(_RECORD.findall(text))
     return f"<html><body><ul class='hanweb-records'>{records}</ul></body></html>"

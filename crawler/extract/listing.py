@@ -188,10 +188,26 @@ def main_list_links(sel: Selector) -> list[html.HtmlElement]:
         container = row.getparent()
         if container is not None:
             groups.setdefault(container, []).append(link)
-    if not groups:
-        return []
-    best = max(groups.values(), key=len)
+    lists = [links for container, links in groups.items() if not _in_frame(container)]
+    best = max(lists, key=len, default=[])
     return best if len(best) >= MIN_LIST_ENTRIES else []
+
+
+# Words in the class or id of the page frame around a list: menus, sidebars, footers.
+FRAME_WORDS = ("side", "nav", "menu", "foot", "header", "hot", "recommend", "rank", "friend",
+               "tuijian", "remen", "links", "bottom")  # fmt: skip
+
+
+def _in_frame(element: html.HtmlElement | None) -> bool:
+    """True for an element in the page's frame (a sidebar, a menu, a footer)."""
+    while element is not None and isinstance(element.tag, str):
+        if element.tag in ("nav", "footer", "header", "aside"):
+            return True
+        marks = f"{element.get('class', '')} {element.get('id', '')}".lower()
+        if any(word in marks for word in FRAME_WORDS):
+            return True
+        element = element.getparent()
+    return False
 
 
 def _dated_row(link: html.HtmlElement) -> html.HtmlElement | None:
