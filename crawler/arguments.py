@@ -28,6 +28,19 @@ def _setting(text: str) -> tuple[str, str]:
     return name, value
 
 
+def _settings_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-s",
+        "--set",
+        dest="settings",
+        type=_setting,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy setting",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="partyfield",
@@ -79,16 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print progress lines on stderr (default: when stderr is a terminal)",
     )
-    crawl.add_argument(
-        "-s",
-        "--set",
-        dest="settings",
-        type=_setting,
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a Scrapy setting",
+    _settings_option(crawl)
+
+    discover = commands.add_parser(
+        "discover", help="find the party columns of sites from their front pages"
     )
+    discover.add_argument("urls", nargs="+", metavar="URL", help="a site's front page")
+    discover.add_argument(
+        "--toml", action="store_true", help="print a sites file to pass to `crawl --sites`"
+    )
+    _settings_option(discover)
 
     find = commands.add_parser(
         "search", help="full-text search of the archive, in Traditional or Simplified"

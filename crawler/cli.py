@@ -313,9 +313,26 @@ def _print_demo_queries(db: Path) -> None:
     print(f"  {_command('partyfield')} search 党建工作 --db {db}    (Simplified finds Traditional)")
 
 
+def cmd_discover(args: argparse.Namespace) -> int:
+    from crawler.discovery import columns_by_front_page, sites_toml, tsv_lines
+    from crawler.runner import run_discover
+
+    urls = [check_start_url(url) for url in args.urls]
+    found = run_discover(urls, check_overrides(dict(args.settings), _warn))
+    results = columns_by_front_page(urls, found)
+    failed = [r for r in results if not r.columns]
+    lines = sites_toml(results) if args.toml and len(failed) < len(results) else tsv_lines(results)
+    for line in lines:
+        print(line)
+    for result in results:
+        print(f"partyfield: {result.describe()}", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
 COMMANDS: dict[str, Command] = {
     "demo": cmd_demo,
     "crawl": cmd_crawl,
+    "discover": cmd_discover,
     "search": cmd_search,
     "runs": cmd_runs,
     "import": cmd_import,

@@ -107,3 +107,32 @@ def validate_article(article: Article) -> None:
         raise ValidationError(article.url, "no body text and no attachment")
     if article.views is not None and article.views < 0:
         raise ValidationError(article.url, f"negative view count {article.views}")
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveredColumn:
+    """A party column ``partyfield discover`` found on a front page and checked is a list."""
+
+    front_page: str  # the front page URL it was found on
+    url: str  # the column's list page, absolute
+    name: str  # the column's name as the link shows it
+    layout: str  # the LIST_LAYOUTS name that reads it
+    rank: int  # its place among the front page's links (a sitemap's come after them)
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedColumn:
+    """A link named like a party column that is not a list of articles (or did not load)."""
+
+    front_page: str
+    url: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FrontPageFailure:
+    """A front page ``partyfield discover`` could not fetch or read."""
+
+    url: str
+    reason: str

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.exceptions import IgnoreRequest
 from scrapy.settings import Settings
@@ -77,6 +79,27 @@ def run_crawl(
         shutil.rmtree(jobs, ignore_errors=True)
     run_id = stats.get("partyfield/run_id")
     return int(run_id) if run_id is not None else None
+
+
+def run_discover(front_pages: list[str], overrides: dict[str, Any] | None = None) -> list[Any]:
+    """Run the discover spider over ``front_pages``; returns the items it found, in order."""
+    from crawler.spiders.discover import DiscoverSpider
+
+    settings = project_settings(Path(os.devnull), overrides)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(DiscoverSpider)
+    found: list[Any] = []
+
+    def keep(item: Any) -> None:
+        found.append(item)
+
+    # weak=False: the signal dispatcher would otherwise drop this function at once.
+    crawler.signals.connect(keep, signal=signals.item_scraped, weak=False)
+    process.crawl(crawler, front_pages=front_pages)
+    _stop_promptly_on_signals(crawler)
+    process.start(install_signal_handlers=False)
+    return found
 
 
 def _stop_promptly_on_signals(crawler: Crawler) -> None:

@@ -127,7 +127,9 @@ class PartySpider(Spider):
             yield self._failed(response.url, "extract", "start URL is not an HTML page")
             return
         try:
-            listing = parse_list(response.url, response.body, http_charset=_charset(response))
+            listing = parse_list(
+                response.url, response.body, http_charset=response_charset(response)
+            )
         except ExtractError as exc:
             yield self._failed(response.url, "extract", exc.reason)
             return
@@ -144,7 +146,8 @@ class PartySpider(Spider):
     def parse_list_page(self, response: Response, paging: ListPaging, page: int) -> Iterator[Any]:
         """A later page of a section, read by the layout that read its first page."""
         try:
-            listing = parse_list(response.url, response.body, http_charset=_charset(response),
+            charset = response_charset(response)
+            listing = parse_list(response.url, response.body, http_charset=charset,
                                  layout=paging.layout)  # fmt: skip
         except ExtractError as exc:
             yield self._failed(response.url, "extract", _on_list(paging, page, exc.reason))
@@ -253,7 +256,7 @@ class PartySpider(Spider):
             yield self._failed(response.url, "extract", "not an HTML page")
             return
         try:
-            article = extract(response.url, response.body, http_charset=_charset(response))
+            article = extract(response.url, response.body, http_charset=response_charset(response))
         except ExtractError as exc:
             yield self._failed(response.url, "extract", exc.reason)
             return
@@ -381,7 +384,7 @@ def _text(header: bytes | None) -> str | None:
     return header.decode("latin-1") if header else None
 
 
-def _charset(response: Response) -> str | None:
+def response_charset(response: Response) -> str | None:
     content_type = response.headers.get("Content-Type")
     if not content_type:
         return None

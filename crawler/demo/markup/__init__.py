@@ -104,9 +104,26 @@ class Family:
         return front_page(company, self.section_path, columns)
 
 
+MEGA_MENU = {  # drop-down columns of the front page; those named like party work lead nowhere
+    "学校概况": ("学校简介", "现任领导", "历史沿革", "校园风光"),
+    "学术研究": ("科研动态", "学术交流", "党史学习教育", "科研平台"),
+    "信息公开": ("规章制度", "财务信息", "党务公开", "招生信息"),
+}
+
+
+def _mega_menu() -> str:
+    """A mega-menu whose party-sounding entries are gone (404): discover must check them."""
+    columns = "".join(
+        f'<li class="mega-col"><a href="/xxgk/{n}/index.html">{name}</a><ul class="mega-sub">'
+        + "".join(f'<li><a href="/xxgk/{n}/{m}.html">{sub}</a></li>' for m, sub in enumerate(subs))
+        + "</ul></li>"
+        for n, (name, subs) in enumerate(MEGA_MENU.items())
+    )
+    return f'<div class="mega-menu"><ul>{columns}</ul></div>'
+
+
 def front_page(company: str, section_path: str, columns: dict[str, str]) -> str:
     """A front page: a menu with a 党群工作 drop-down, a mega-menu, news blocks, a footer."""
-    from crawler.demo import chrome
 
     def link(name: str) -> str:
         return f'<a href="{columns[name]}">{name}</a>'
@@ -123,7 +140,7 @@ def front_page(company: str, section_path: str, columns: dict[str, str]) -> str:
 </ul></li>
 <li><a href="/about.html">关于我们</a></li>
 </ul></div></div>
-{chrome.mega_menu()}
+{_mega_menu()}
 <div class="main"><div class="block"><h2>{link("新闻中心")}</h2></div>
 <div class="block"><h2>{link("通知公告")}</h2></div></div>
 <div class="footer"><p>{link("纪检监察")} | <a href="/about.html">联系我们</a></p>
