@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
@@ -29,7 +29,8 @@ SITEMAP_RANKS = 10_000  # columns found on a sitemap rank after the front page's
 
 class DiscoverSpider(Spider):
     name = "discover"
-    custom_settings: ClassVar[dict[str, Any]] = {  # nothing is archived: no archive pipelines, no incremental skips
+    # Nothing is archived: no archive pipelines, no incremental skips, no progress lines.
+    custom_settings = {  # noqa: RUF012 (Scrapy's own attribute, read once per crawl)
         "ITEM_PIPELINES": {},
         "SPIDER_MIDDLEWARES": {"crawler.incremental.IncrementalMiddleware": None},
         "EXTENSIONS": {"crawler.progress.Progress": None},
