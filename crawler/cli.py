@@ -247,7 +247,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from crawler.demo.server import serve
+    from crawler.demo.families import FamilySpec, build_family_site
     from crawler.demo.site import SiteSpec, build_site
 
     db = _db(args)
@@ -255,25 +255,38 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not args.serve:
             stack.enter_context(archive_lock(db))
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="partyfield-")))
-        site = build_site(folder, SiteSpec(file_notice=True))
-        try:
-            server = stack.enter_context(serve(folder, port=args.port))
-        except OSError:
-            print(f"port {args.port} is busy; serving on a free port", file=sys.stderr)
-            server = stack.enter_context(serve(folder, port=0))
-        start = server.url + site.start_path
+        portal = build_site(folder / "yun300", SiteSpec(file_notice=True))
+        college = build_family_site(folder / "vsb", FamilySpec(family="vsb"))
+        second_port = args.port + 1 if args.port else 0
+        first = _serve_demo_site(stack, folder / "yun300", args.port)
+        second = _serve_demo_site(stack, folder / "vsb", second_port)
+        starts = [first + portal.start_path, second + college.start_path]
         if args.serve:
-            return _serve_until_interrupted(start)
-        print(f"serving the sample site at {start}")
-        report = _crawl([start], db, {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False})
+            return _serve_until_interrupted(starts, second + "/index.html")
+        print(f"serving the sample sites at {starts[0]} (yun300) and {starts[1]} (博达 VSB)")
+        report = _crawl(starts, db, {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False})
     _print_run(report, db)
     _print_demo_queries(db)
     return EXIT_OK if report.run["status"] == "ok" else EXIT_FAILED
 
 
-def _serve_until_interrupted(start: str) -> int:
-    print(f"serving the sample site at {start} until Ctrl-C; crawl it with:")
-    print(f"  {_command('partyfield')} crawl {start} --db /tmp/demo.db", flush=True)
+def _serve_demo_site(stack: ExitStack, folder: Path, port: int) -> str:
+    """Serve a sample site on ``port`` (a free one when it is busy); returns its base URL."""
+    from crawler.demo.server import serve
+
+    try:
+        return stack.enter_context(serve(folder, port=port)).url
+    except OSError:
+        print(f"port {port} is busy; serving on a free port", file=sys.stderr)
+        return stack.enter_context(serve(folder, port=0)).url
+
+
+def _serve_until_interrupted(starts: list[str], front_page: str) -> int:
+    partyfield = _command("partyfield")
+    print(f"serving the sample site at {starts[0]} until Ctrl-C; crawl it with:")
+    print(f"  {partyfield} crawl {starts[0]} --db /tmp/demo.db", flush=True)
+    print(f"and a 博达 VSB university site at {front_page}; find its party columns with:")
+    print(f"  {partyfield} discover {front_page}", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

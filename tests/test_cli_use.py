@@ -155,6 +155,12 @@ def test_demo_serve_serves_the_site_until_ctrl_c(tmp_path: Path) -> None:
     assert "crawl " + url in demo.stdout.readline()
     with urllib.request.urlopen(url, timeout=10) as page:
         assert "c_portalResNews_list-" in page.read().decode("utf-8")
+    second = demo.stdout.readline()
+    front_page = second.split(" at ", 1)[1].split(";")[0]
+    assert "discover " + front_page in demo.stdout.readline()
+    found = run_cli("discover", front_page, cwd=tmp_path)
+    assert found.returncode == 0, found.stderr
+    assert "\t党建工作\tvsb" in found.stdout
     demo.send_signal(signal.SIGINT)
     demo.communicate(timeout=10)
     assert demo.returncode == 0
