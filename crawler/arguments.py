@@ -44,7 +44,7 @@ def _settings_option(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="partyfield",
-        description="Crawl the 黨群園地 (party field) sections of portal sites into SQLite.",
+        description="Crawl the 黨群園地 (party field) sections of Chinese sites into SQLite.",
     )
     parser.add_argument(
         "--log-level",
@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="only serve the sample site, until Ctrl-C, to try `partyfield crawl` on it by hand",
     )
 
-    crawl = commands.add_parser("crawl", help="crawl section list pages (URLs of /news/<cid>/)")
+    crawl = commands.add_parser("crawl", help="crawl party sections: the first list page of each")
     crawl.add_argument("urls", nargs="*", metavar="URL", help="section list page URL")
     crawl.add_argument(
         "--sites",
