@@ -179,3 +179,14 @@ def test_generic_page_is_read() -> None:
 
 def test_page_without_article_is_none() -> None:
     assert extract("http://x.cn/", "<html><body><p>首頁</p></body></html>") is None
+
+
+def test_javascript_challenge_is_a_fetch_failure_not_a_page() -> None:
+    challenge = (
+        "<html><head><script>document.cookie='__jsl_clearance=1600000000.1|0|abc';"
+        "location.href=location.pathname+location.search</script></head><body></body></html>"
+    )
+    with pytest.raises(ExtractError) as raised:
+        extract("http://www.example.gov.cn/art/2024/1/2/art_1_7.html", challenge)
+    assert raised.value.stage == "fetch"
+    assert "__jsl_clearance" in raised.value.reason

@@ -134,6 +134,23 @@ def _without_stray_end_tags(text: str) -> str:
     return _STRAY_END_TAGS.sub("", text)
 
 
+# What the anti-bot JavaScript challenges of government sites answer instead of the page.
+CHALLENGE_MARKS = ("__jsl_clearance", "acw_sc__v2", "Please enable JavaScript",
+                   "请开启JavaScript", "請開啟JavaScript")  # fmt: skip
+MAX_CHALLENGE_PAGE = 30_000  # characters: a challenge is a small script, not a portal page
+
+
+def check_not_challenge(url: str, text: str) -> None:
+    """Raise ``ExtractError`` (stage fetch) for a JavaScript challenge answered in the page's
+    place: it is a failure to fetch, never a page to archive."""
+    if len(text) > MAX_CHALLENGE_PAGE:
+        return
+    for mark in CHALLENGE_MARKS:
+        if mark in text:
+            reason = f"a JavaScript challenge ({mark}) answered instead of the page"
+            raise ExtractError(url, reason, stage="fetch")
+
+
 def parsed(text: str) -> Selector:
     """A parsel Selector over the page, ruby annotations (rt, rp, rtc) dropped from the tree."""
     sel = Selector(text=text)
@@ -153,9 +170,11 @@ def extract(url: str, html: str | bytes, *, http_charset: str | None = None) -> 
     ``html`` may be bytes: they are decoded by ``http_charset`` (the HTTP header's), then the
     page's ``<meta>`` charset, each only when the bytes decode cleanly with it, then detection
     (see ``crawler.extract.decode``). Raises ``ExtractError`` for bytes that no charset reads
-    and for a page that has an article layout's markers but cannot be read as an article.
+    and for a page that has an article layout's markers but cannot be read as an article;
+    a JavaScript challenge answered in the page's place is one too, of stage ``fetch``.
     """
     text = page_text(html, url=url, http_charset=http_charset)
+    check_not_challenge(url, text)
     sel = parsed(text)
     for layout in LAYOUTS:
         if layout.may_match(text) and layout.matches(sel):
@@ -187,6 +206,7 @@ def parse_list(
     """The list page at ``url``: read by ``layout`` (a later page of a section whose first page
     chose it), else by the first list layout that matches; None when it is no list."""
     text = page_text(html, url=url, http_charset=http_charset)
+    check_not_challenge(url, text)
     text = hanweb.records_page(text) or text
     sel = parsed(text)
     if layout is None:

@@ -131,7 +131,7 @@ class PartySpider(Spider):
                 response.url, response.body, http_charset=response_charset(response)
             )
         except ExtractError as exc:
-            yield self._failed(response.url, "extract", exc.reason)
+            yield self._failed(response.url, exc.stage, exc.reason)
             return
         if listing is None:
             # Not a list page: the user may have given one article's URL.
@@ -150,7 +150,7 @@ class PartySpider(Spider):
             listing = parse_list(response.url, response.body, http_charset=charset,
                                  layout=paging.layout)  # fmt: skip
         except ExtractError as exc:
-            yield self._failed(response.url, "extract", _on_list(paging, page, exc.reason))
+            yield self._failed(response.url, exc.stage, _on_list(paging, page, exc.reason))
             if paging.pages:  # a next-link walk ends here: the next page's address is unknown
                 yield from self._continue_walk(response.request, paging, page)
             return
@@ -258,7 +258,7 @@ class PartySpider(Spider):
         try:
             article = extract(response.url, response.body, http_charset=response_charset(response))
         except ExtractError as exc:
-            yield self._failed(response.url, "extract", exc.reason)
+            yield self._failed(response.url, exc.stage, exc.reason)
             return
         except Exception as exc:  # a page the parsers choke on: recorded, the crawl goes on
             logger.debug("extraction crashed on %s", response.url, exc_info=True)
