@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import html
 from parsel import Selector
 
 from crawler.text import clean_line
@@ -12,11 +13,7 @@ from crawler.text import clean_line
 _TITLE_SEPARATOR = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|--|-(?=[^-\d]*$))\s*")
 # Breadcrumb containers, by the words their class or id carries (tag tests first: a page-wide
 # test on every element costs ten times one on its divs).
-_CRUMB_TEST = " or ".join(
-    [f"contains(@class,'{w}')" for w in ("position", "location", "crumb", "dqwz", "weizhi")]
-    + [f"contains(@id,'{w}')" for w in ("position", "location", "dqwz")]
-)
-BREADCRUMB_XPATH = f"//div[{_CRUMB_TEST}] | //td[{_CRUMB_TEST}]"
+CRUMB_WORDS = ("position", "location", "crumb", "dqwz", "weizhi")
 _CRUMB_LABEL = re.compile(
     r"^.*?(?:当前位置|當前位置|您的位置|您现在的位置|您現在的位置|所在位置)\s*[:：]?"
 )
@@ -69,7 +66,7 @@ def title_without_site(page_title: str, site: str | None) -> str:
 
 def breadcrumb_column(sel: Selector) -> str | None:
     """The last column the breadcrumb ("当前位置：首页 > 党建工作 > 正文") names."""
-    for node in sel.root.xpath(BREADCRUMB_XPATH)[:6]:
+    for node in _breadcrumbs(sel):
         text = clean_line(node.text_content())
         if not _CRUMB_SEPARATOR.search(text) or len(text) > 200:
             continue
@@ -78,6 +75,18 @@ def breadcrumb_column(sel: Selector) -> str | None:
         if columns:
             return columns[-1]
     return None
+
+
+def _breadcrumbs(sel: Selector) -> list[html.HtmlElement]:
+    """Divs and tds whose class or id names a breadcrumb (one pass over those tags)."""
+    found = []
+    for element in sel.root.iter("div", "td"):
+        marks = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+        if any(word in marks for word in CRUMB_WORDS):
+            found.append(element)
+            if len(found) == 6:
+                break
+    return found
 
 
 def section_of_page(sel: Selector, metas: dict[str, str], *, list_page: bool) -> str | None:

@@ -21,10 +21,6 @@ from crawler.extract.listing import ListBase, PageRef
 from crawler.extract.urls import absolute_url
 
 DETAIL_HINTS = ("_newscontent_fromname", "vsb_content", "v_news_content")
-DETAIL_MARKERS = (
-    "//form[@name='_newscontent_fromname'] | //div[starts-with(@id,'vsb_content')]"
-    " | //div[contains(@class,'v_news_content')]"
-)
 LIST_HINTS = ("line_u", "fanye", "p_no_d", "_simple_list_gotopage_fun")
 LIST_MARKERS = (
     "//li[starts-with(@id,'line_u')] | //tr[starts-with(@id,'line_u')]"
@@ -36,7 +32,16 @@ _COUNTDOWN_PAGE = re.compile(r"/(\d+)\.html?$")
 
 
 def matches_detail(sel: Selector) -> bool:
-    return bool(sel.root.xpath(DETAIL_MARKERS))
+    """The news form, or a ``vsb_content…`` / ``v_news_content`` div (one pass over both tags)."""
+    for element in sel.root.iter("form", "div"):
+        if element.tag == "form":
+            if element.get("name") == "_newscontent_fromname":
+                return True
+        elif (element.get("id") or "").startswith("vsb_content") or "v_news_content" in (
+            element.get("class") or ""
+        ):
+            return True
+    return False
 
 
 def matches_list(sel: Selector) -> bool:

@@ -263,8 +263,12 @@ def file_article(entry: ListEntry, section: str | None) -> Article:
     )  # fmt: skip
 
 
+LIST_ID_PREFIXES = ("c_portalResNews_list-", "c_news_list-")
+
+
 def matches_list(sel: Selector) -> bool:
-    return any(sel.css(marker) for marker in LIST_COMPONENTS)
+    """A list component's div (one pass over the divs: cheaper than a selector per prefix)."""
+    return any((div.get("id") or "").startswith(LIST_ID_PREFIXES) for div in sel.root.iter("div"))
 
 
 @dataclass(frozen=True)

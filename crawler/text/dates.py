@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
-from dateutil import parser as dateparser
+from dateutil.parser import isoparse
 
 CHINA_TIME = timezone(timedelta(hours=8), "CST")
 
@@ -28,13 +28,14 @@ def parse_published_at(text: str) -> str | None:
         return None
     parts = match.groupdict()
     has_time = parts["H"] is not None
-    stamp = f"{parts['y']}-{parts['m']}-{parts['d']}"
+    # ISO 8601 for dateutil's strict (and fast) parser, which checks the calendar.
+    stamp = f"{parts['y']}-{parts['m']:0>2}-{parts['d']:0>2}"
     if has_time:
-        stamp += f" {parts['H']}:{parts['M']}:{parts['S'] or '0'}"
+        stamp += f"T{parts['H']:0>2}:{parts['M']:0>2}:{parts['S'] or '0':0>2}"
     try:
-        parsed = dateparser.parse(stamp, default=datetime(2000, 1, 1, tzinfo=CHINA_TIME))
+        parsed = isoparse(stamp)
     except (ValueError, OverflowError):
         return None
     if not has_time:
         return parsed.date().isoformat()
-    return parsed.isoformat(timespec="seconds")
+    return parsed.replace(tzinfo=CHINA_TIME).isoformat(timespec="seconds")
