@@ -93,3 +93,28 @@ def test_drop_down_entries_are_found_under_their_menu() -> None:
         ("http://www.example.cn/dj/", "党建动态"),
         ("http://www.example.cn/gh/", "工会之家"),
     ]
+
+
+def test_columns_listed_only_on_the_sitemap_are_found(
+    served_site: SiteFactory, tmp_path: Path
+) -> None:
+    served = served_site(FamilySpec(family="hanweb", article_count=6))
+    root = served.site.root
+    (root / "index.html").write_text(
+        "<html><body><div class='nav'><a href='/col/col1001/index.html'>新闻中心</a></div>"
+        "<div class='footer'><a href='/sitemap.html'>网站地图</a></div></body></html>",
+        encoding="utf-8",
+    )
+    (root / "sitemap.html").write_text(
+        "<html><body><dl><dt>党群工作</dt><dd><a href='/col/col4567/index.html'>党建工作</a></dd>"
+        "<dd><a href='/col/col4568/index.html'>工会工作</a></dd></dl>"
+        "<dl><dt>新闻中心</dt><dd><a href='/col/col1002/index.html'>通知公告</a></dd></dl>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    result = run_cli("discover", served.url("/index.html"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [(name, layout) for _url, name, layout in rows] == [
+        ("党建工作", "hanweb"), ("工会工作", "hanweb"),
+    ]  # fmt: skip
