@@ -111,3 +111,14 @@ def test_a_list_page_that_keeps_failing_costs_only_its_own_articles(
         assert not archive.is_section_paged(served.start_url)
     finally:
         archive.close()
+
+
+def test_a_front_page_given_as_a_section_says_to_discover(
+    served_site: SiteFactory, tmp_path: Path
+) -> None:
+    served = served_site(FamilySpec(family="trs", article_count=3))
+    db = tmp_path / "p.db"
+    result = run_cli("crawl", served.url("/index.html"), "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 1
+    [error] = errors(db)
+    assert "partyfield discover" in str(error["reason"])

@@ -48,6 +48,8 @@ META_LAST_TRY = "partyfield_last_try"  # the one more try a failed page gets at 
 META_WALK_CONTINUED = "partyfield_walk_continued"  # the next list page is already asked for
 META_VISITED = "partyfield_visited"  # on next-link walks: the section's pages seen so far
 MAX_LIST_PAGES = 5000  # a next-link walk longer than this is going round
+NOT_ARTICLE = "not an article page"
+NOT_LIST = "neither a list of articles nor an article (a front page? try `partyfield discover`)"
 LIST_PRIORITY = 10  # list pages go first: the walk of a section is never starved by details
 
 
@@ -135,7 +137,7 @@ class PartySpider(Spider):
             return
         if listing is None:
             # Not a list page: the user may have given one article's URL.
-            yield from self.parse_detail(response)
+            yield from self.parse_detail(response, start_page=True)
             return
         request_url = response.request.url if response.request else response.url
         paging = ListPaging(request_url, listing.section(), listing.layout,
@@ -247,7 +249,7 @@ class PartySpider(Spider):
 
     # ------------------------------------------------------------------ detail pages
 
-    def parse_detail(self, response: Response) -> Iterator[Any]:
+    def parse_detail(self, response: Response, start_page: bool = False) -> Iterator[Any]:
         if response.status == 304:  # asked "changed since?" (crawler.incremental): no
             self._outcome("article")
             yield NotModified(_archived_url(response))
@@ -265,7 +267,7 @@ class PartySpider(Spider):
             yield self._failed(response.url, "extract", f"{type(exc).__name__}: {exc}")
             return
         if article is None:
-            yield self._failed(response.url, "extract", "not an article page")
+            yield self._failed(response.url, "extract", NOT_LIST if start_page else NOT_ARTICLE)
             return
         self._outcome("article")
         yield article
