@@ -72,7 +72,8 @@ def _reference() -> Callable[..., object] | None:
     except ImportError:
         print("trafilatura is not installed: pip install -e '.[bench]' for the reference line")
         return None
-    return bare_extraction
+    extractor: Callable[..., object] = bare_extraction  # typed here: the extra may be absent
+    return extractor
 
 
 def _runner(extractor: Callable[..., object], texts: list[tuple[str, str]]) -> Callable[[], None]:
