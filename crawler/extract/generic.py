@@ -51,7 +51,7 @@ def heading_candidates(root: html.HtmlElement) -> list[html.HtmlElement]:
 
 MAX_HEADLINE = 200
 # Where the text of a page is never the article's: its frame.
-_FRAME_WORDS = ("foot", "copyright", "bottom", "header", "menu", "nav")
+_FRAME_WORDS = ("foot", "copyright", "bottom", "menu", "nav")  # not "header": entry-header
 _BLOCKS = frozenset("div p li td th dd dt tr table h1 h2 h3 h4 h5 h6 section header span".split())
 _DATE_FALLBACK_LENGTH = 40  # an unlabelled date stands alone on a short line
 PUBLISHED_METAS = (
@@ -287,10 +287,11 @@ def _contains(ancestor: html.HtmlElement, element: html.HtmlElement) -> bool:
 
 # Body elements common templates name, most specific first: (tag, attribute, test, value).
 COMMON_BODIES: tuple[tuple[str, str, str, str], ...] = (
-    ("article", "", "", ""),
     ("div", "id", "=", "zoom"),
     ("div", "class", "in", "article-content"), ("div", "class", "in", "article_content"),
+    ("div", "class", "in", "entry-content"), ("div", "class", "in", "post-content"),
     ("div", "class", "in", "news_content"), ("div", "class", "in", "newsContent"),
+    ("article", "", "", ""),
     ("div", "id", "=", "content"), ("div", "class", "=", "content"),
     ("td", "id", "=", "content"), ("td", "class", "=", "content"),
 )  # fmt: skip

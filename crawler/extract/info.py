@@ -29,9 +29,9 @@ _ALL_LABELS = sorted(
 )
 FIELD_OF_INFO_LABEL = {label: f for f, labels in INFO_LABELS.items() for label in labels}
 # A label, then its colon; "[" or "【" may open the pair ("【来源：新华社】").
-_LABEL = re.compile(r"(?P<label>" + "|".join(_ALL_LABELS) + r")\s*[:：]\s*(?P<digit>\d)?")
+_LABEL = re.compile(r"(?P<label>" + "|".join(_ALL_LABELS) + r")\s*[:：]")
 # Labels that end longer words ("活动时间", "截止日期"): after a Han character they count only
-# when a number follows, as in "来源：新华社时间：2024-01-29" glued into one text node.
+# in a line that already holds a label, as in "来源：新华社时间：2024-01-29" glued together.
 _WEAK_LABELS = frozenset("时间 時間 日期 阅读 閱讀 浏览 瀏覽 点击 點擊".split())
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # What separates one pair from the next and is never part of a value.
@@ -54,7 +54,7 @@ def read_info_line(text: str) -> dict[str, str | None]:
     if len(text) > MAX_INFO_LINE:
         return {}
     found: dict[str, str | None] = {}
-    matches = [m for m in _LABEL.finditer(text) if _is_label(text, m)]
+    matches = _labels(text)
     for match, following in zip(matches, [*matches[1:], None], strict=False):
         end = following.start() if following is not None else len(text)
         value = text[match.end("label") : end].lstrip(":： ").strip(_VALUE_EDGES)
@@ -63,17 +63,20 @@ def read_info_line(text: str) -> dict[str, str | None]:
     return found
 
 
-def _is_label(text: str, match: re.Match[str]) -> bool:
-    if match.group("label") not in _WEAK_LABELS or match.start() == 0:
-        return True
-    return not _HAN.match(text[match.start() - 1]) or match.group("digit") is not None
+def _labels(text: str) -> list[re.Match[str]]:
+    """The label matches of ``text`` that are labels (see _WEAK_LABELS), in order."""
+    found: list[re.Match[str]] = []
+    for match in _LABEL.finditer(text):
+        start = match.start()
+        weak = match.group("label") in _WEAK_LABELS and start > 0 and _HAN.match(text[start - 1])
+        if not weak or found:
+            found.append(match)
+    return found
 
 
 def has_info_label(text: str) -> bool:
     """True for a short text holding at least one labelled pair."""
-    if len(text) > MAX_INFO_LINE:
-        return False
-    return any(_is_label(text, m) for m in _LABEL.finditer(text))
+    return len(text) <= MAX_INFO_LINE and bool(_labels(text))
 
 
 def is_editor_line(line: str) -> bool:

@@ -13,7 +13,7 @@ from crawler.text import clean_line
 _TITLE_SEPARATOR = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|--|-(?=[^-\d]*$))\s*")
 # Breadcrumb containers, by the words their class or id carries (tag tests first: a page-wide
 # test on every element costs ten times one on its divs).
-CRUMB_WORDS = ("position", "location", "crumb", "dqwz", "weizhi")
+CRUMB_WORDS = ("position", "location", "crumb", "dqwz", "weizhi", "place", "curpos")
 _CRUMB_LABEL = re.compile(
     r"^.*?(?:当前位置|當前位置|您的位置|您现在的位置|您現在的位置|所在位置)\s*[:：]?"
 )
