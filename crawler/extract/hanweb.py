@@ -18,6 +18,7 @@ from parsel import Selector
 
 from crawler.extract.generic import GenericDetail
 from crawler.extract.listing import ListBase, PageRef, entries_of
+from crawler.extract.pagemeta import script_text
 from crawler.extract.urls import absolute_url
 from crawler.items import ListEntry
 
@@ -38,7 +39,7 @@ def matches_detail(sel: Selector) -> bool:
 
 
 def matches_list(sel: Selector) -> bool:
-    scripts = " ".join(sel.css("script::text").getall())
+    scripts = script_text(sel)
     return "<datastore" in scripts or "jpage" in scripts
 
 
@@ -63,7 +64,7 @@ class HanwebList(ListBase):
 
     @cached_property
     def _scripts(self) -> str:
-        return "\n".join(self.sel.css("script::text").getall())
+        return script_text(self.sel)
 
     @cached_property
     def _entries(self) -> list[ListEntry]:
@@ -89,9 +90,6 @@ class HanwebList(ListBase):
                     f"&perpage={per_page}", form)
             for start in range(group + 1, total + 1, group)
         ]  # fmt: skip
-
-    def next_page(self) -> PageRef | None:
-        return None
 
     def _proxy_form(self) -> tuple[tuple[str, str], ...] | None:
         """The POST fields the column's ``<nextgroup>`` link names (columnid, unitid, …)."""

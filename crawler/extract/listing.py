@@ -17,7 +17,7 @@ from typing import ClassVar, Protocol
 from lxml import html
 from parsel import Selector
 
-from crawler.extract.pagemeta import page_metas, section_of_page
+from crawler.extract.pagemeta import page_metas, script_text, section_of_page
 from crawler.extract.urls import absolute_url, canonical_url, site_of
 from crawler.items import ListEntry
 from crawler.text import clean_line, parse_published_at
@@ -80,7 +80,7 @@ class ListBase:
         return []
 
     def next_page(self) -> PageRef | None:
-        return next_page_link(self.url, self.sel)
+        return None  # the families name their pages in page_urls(); only GenericList follows
 
     def page_count(self) -> int | None:
         pages = self.page_urls()
@@ -107,6 +107,9 @@ class GenericList(ListBase):
             return []
         return [PageRef(template.format(n=n)) for n in range(2, total + 1)]
 
+    def next_page(self) -> PageRef | None:
+        return next_page_link(self.url, self.sel)
+
 
 MAX_PAGES = 5000  # a pager claiming more is misread; the "下一页" walk takes over
 _TOTALS = (
@@ -123,7 +126,7 @@ _PAGE_TWO = re.compile(
 def page_total(sel: Selector) -> int | None:
     """The number of pages a pager or its script states, if one does."""
     text = " ".join(sel.xpath("//body//text()[contains(., '页') or contains(., '/')]").getall())
-    scripts = " ".join(sel.css("script::text").getall())
+    scripts = script_text(sel)
     for pattern, haystack in zip(_TOTALS, (text, scripts, text), strict=True):
         found = pattern.search(haystack)
         if found:

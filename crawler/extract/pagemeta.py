@@ -30,6 +30,11 @@ def letters(text: str | None) -> str:
     return re.sub(r"[\W_]+", "", text or "")
 
 
+def script_text(sel: Selector) -> str:
+    """The text of every ``<script>`` of the page, joined: where paging totals and configs are."""
+    return "\n".join(sel.css("script::text").getall())
+
+
 def page_metas(sel: Selector) -> dict[str, str]:
     """``<meta name|property=… content=…>`` values by name, cleaned; the first of each name."""
     found: dict[str, str] = {}

@@ -17,6 +17,7 @@ from parsel import Selector
 
 from crawler.extract.generic import GenericDetail
 from crawler.extract.listing import ListBase, PageRef, entries_of, main_list_links
+from crawler.extract.pagemeta import script_text
 from crawler.extract.urls import absolute_url
 from crawler.items import ListEntry
 
@@ -40,7 +41,7 @@ def matches_detail(sel: Selector) -> bool:
 
 
 def matches_list(sel: Selector) -> bool:
-    scripts = " ".join(sel.css("script::text").getall())
+    scripts = script_text(sel)
     if _CREATE_PAGE.search(scripts) or _COUNT_PAGE.search(scripts):
         return True
     hrefs = sel.css("a::attr(href)").getall()
@@ -79,12 +80,9 @@ class TrsList(ListBase):
         return [PageRef(absolute_url(self.url, f"{stem}_{n - 1}.{extension}") or "")
                 for n in range(2, pages + 1)]  # fmt: skip
 
-    def next_page(self) -> PageRef | None:
-        return None
-
     def _paging(self) -> tuple[int, str, str] | None:
         """(pages, file stem, extension) from the paging script."""
-        scripts = " ".join(self.sel.css("script::text").getall())
+        scripts = script_text(self.sel)
         created = _CREATE_PAGE.search(scripts)
         if created:
             return int(created.group(1)), created.group(2), created.group(3)

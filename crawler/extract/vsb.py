@@ -18,6 +18,7 @@ from parsel import Selector
 
 from crawler.extract.generic import GenericDetail
 from crawler.extract.listing import ListBase, PageRef
+from crawler.extract.pagemeta import script_text
 from crawler.extract.urls import absolute_url
 
 DETAIL_HINTS = ("_newscontent_fromname", "vsb_content", "v_news_content")
@@ -78,16 +79,13 @@ class VsbList(ListBase):
             return []
         return [PageRef(f"{folder}/{total - page + 1}.htm") for page in range(2, total + 1)]
 
-    def next_page(self) -> PageRef | None:
-        return None  # page_urls() names every page, or the page has no pager
-
     def _page_total(self) -> int | None:
         """M, from ``共X条 N/M``, the pager script, or the number of page 2 (M - 1)."""
         text = " ".join(self.sel.xpath("//body//text()[contains(., '条')]").getall())
         found = _PAGER.search(text)
         if found and found.group(1):
             return int(found.group(1))
-        script = _GOTO_PAGE.search(" ".join(self.sel.css("script::text").getall()))
+        script = _GOTO_PAGE.search(script_text(self.sel))
         if script:
             return int(script.group(1))
         next_href = self.sel.css("a.Next::attr(href)").get()

@@ -18,6 +18,7 @@ from crawler.errors import ExtractError
 from crawler.extract import content
 from crawler.extract.labels import META_LABELS
 from crawler.extract.listing import PageRef
+from crawler.extract.pagemeta import script_text
 from crawler.extract.urls import (
     absolute_url,
     canonical_url,
@@ -317,7 +318,7 @@ class Yun300List:
         return None
 
     def _scripts(self) -> str:
-        return "\n".join(self.sel.css("script::text").getall())
+        return script_text(self.sel)
 
     def article_urls(self) -> list[str]:
         """Detail page URLs in list order, first markup variant that yields any; no files."""
