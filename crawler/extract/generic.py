@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import takewhile
 from typing import ClassVar
 
 from lxml import html
@@ -85,7 +86,7 @@ class GenericDetail:
 
     @cached_property
     def _title(self) -> str:
-        heading = self._headline_element()
+        heading = self._headline
         if heading is not None:
             return _element_line(heading)
         site = site_name(self._metas)
@@ -102,12 +103,9 @@ class GenericDetail:
     def _page_title(self) -> str:
         return clean_line(self.sel.css("title::text").get(""))
 
-    def _headline_element(self) -> html.HtmlElement | None:
-        """The longest heading the ``<title>`` (or ArticleTitle) starts with: the headline."""
-        return self._headline
-
     @cached_property
     def _headline(self) -> html.HtmlElement | None:
+        """The longest heading the ``<title>`` (or ArticleTitle) starts with: the headline."""
         wanted = [letters(t) for t in (meta_content(self._metas, "ArticleTitle"), self._page_title)]
         wanted = [w for w in wanted if w]
         site = site_name(self._metas)
@@ -148,17 +146,17 @@ class GenericDetail:
     def _article_area(self) -> html.HtmlElement:
         """Where the info line is looked for: the smallest element holding the headline and
         the body (the body's grandparent without a headline); the page when there is neither."""
-        body, headline = self._body, self._headline_element()
+        body, headline = self._body, self._headline
         if body is None:
             return self.sel.root
-        area = body.getparent()
-        for _level in range(6 if headline is not None else 1):
-            if area is None or area.tag == "body":
-                break
-            if headline is not None and _contains(area, headline):
-                return area
-            area = area.getparent()
-        return area if area is not None and headline is None else self.sel.root
+        ancestors = list(body.iterancestors())  # the body element's parent first, <html> last
+        if headline is None:  # the grandparent, not above <body>
+            if ancestors and ancestors[0].tag == "body":
+                return ancestors[0]
+            return ancestors[1] if len(ancestors) > 1 else self.sel.root
+        around_headline = set(headline.iterancestors())
+        below_body = takewhile(lambda e: e.tag != "body", ancestors[:6])
+        return next((a for a in below_body if a in around_headline), self.sel.root)
 
     def author(self) -> str | None:
         return self._info.get("author")
@@ -187,7 +185,7 @@ class GenericDetail:
 
     def _unlabelled_date(self) -> str | None:
         """A date standing alone on a short line after the headline (or anywhere, without one)."""
-        start = self._headline_element()
+        start = self._headline
         scope = start.xpath("following::text()") if start is not None else None
         if scope is None:
             scope = self.sel.root.xpath("//body//text()")
@@ -257,6 +255,12 @@ class GenericDetail:
         return content.images(self._body, self.url) if self._body is not None else ()
 
     def attachments(self) -> tuple[Attachment, ...]:
+        return self._attachments
+
+    @cached_property
+    def _attachments(self) -> tuple[Attachment, ...]:
+        """Files linked from the body, then from the family's attachment list (read once: the
+        body's lines name those the body does not show)."""
         scopes = [e for xpath in self.ATTACHMENT_XPATHS for e in self.sel.root.xpath(xpath)[:1]]
         if self._body is not None:
             scopes.insert(0, self._body)
@@ -281,10 +285,6 @@ class GenericDetail:
 _LABELLED_TEXT = ".//text()[contains(., '：') or contains(., ':')]"
 
 
-def _contains(ancestor: html.HtmlElement, element: html.HtmlElement) -> bool:
-    return any(parent is ancestor for parent in element.iterancestors())
-
-
 # Body elements common templates name, most specific first: (tag, attribute, test, value).
 COMMON_BODIES: tuple[tuple[str, str, str, str], ...] = (
     ("div", "id", "=", "zoom"),
@@ -301,16 +301,21 @@ def _common_bodies(root: html.HtmlElement) -> dict[int, list[html.HtmlElement]]:
     """Shown elements matching COMMON_BODIES, by rank (one pass over the three tags)."""
     ranked: dict[int, list[html.HtmlElement]] = {}
     for element in root.iter("article", "div", "td"):
-        for rank, (tag, attribute, test, value) in enumerate(COMMON_BODIES):
-            if element.tag != tag:
-                continue
-            found = element.get(attribute) or "" if attribute else ""
-            if (not attribute or (value in found if test == "in" else found == value)) and not (
-                content.is_hidden(element)
-            ):
-                ranked.setdefault(rank, []).append(element)
-                break
+        rank = _body_rank(element)
+        if rank is not None and not content.is_hidden(element):
+            ranked.setdefault(rank, []).append(element)
     return ranked
+
+
+def _body_rank(element: html.HtmlElement) -> int | None:
+    """The first COMMON_BODIES entry ``element`` matches, if any."""
+    for rank, (tag, attribute, test, value) in enumerate(COMMON_BODIES):
+        found = element.get(attribute) or "" if attribute else ""
+        if element.tag == tag and (
+            test == "" or (value in found if test == "in" else found == value)
+        ):
+            return rank
+    return None
 
 
 def _heaviest(elements: list[html.HtmlElement]) -> html.HtmlElement:
@@ -322,8 +327,9 @@ def _element_line(element: html.HtmlElement) -> str:
 
 
 def _paragraph_weight(paragraph: html.HtmlElement) -> int:
-    text = han_count("".join(paragraph.xpath(".//text()[not(ancestor::a)]")))
-    return 0 if content.is_hidden(paragraph) else text
+    if content.is_hidden(paragraph):
+        return 0
+    return han_count("".join(paragraph.xpath(".//text()[not(ancestor::a)]")))
 
 
 def _line_block(element: html.HtmlElement | None) -> html.HtmlElement | None:
