@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
+from lxml.etree import XPath
+from lxml.html import HtmlElement
 from parsel import Selector
+from parsel.csstranslator import HTMLTranslator
 
 from crawler.errors import ExtractError
 from crawler.extract import content
@@ -130,7 +133,7 @@ class Yun300Detail:
         for box in self._boxes:
             if found and box is self.sel:
                 break
-            for item in box.css(".p_dataSource > li, .p_info li"):
+            for item in META_ITEMS(box.root):
                 field, value = _meta_item(item)
                 if field and value and field not in found:
                     found[field] = value
@@ -209,11 +212,16 @@ class Yun300Detail:
         )
 
 
-def _meta_item(item: Selector) -> tuple[str | None, str]:
+# Compiled once (an immutable XPath): a page has a dozen metadata items, read with lxml
+# directly, since each parsel query builds its own evaluator and a Selector per match.
+META_ITEMS = XPath(HTMLTranslator().css_to_xpath(".p_dataSource > li, .p_info li"))
+
+
+def _meta_item(node: HtmlElement) -> tuple[str | None, str]:
     """(field, cleaned value) of one metadata ``li``: label span, then the value after it."""
-    label_classes = " ".join(item.css("span::attr(class)").getall()).split()
+    label_classes = " ".join(span.get("class", "") for span in node.iter("span")).split()
     field = next((META_CLASSES[c] for c in label_classes if c in META_CLASSES), None)
-    text = clean_line(" ".join(item.css("::text").getall()))
+    text = clean_line(" ".join(node.itertext()))
     label, _sep, value = text.partition(":") if ":" in text else text.partition("：")
     if field is None:
         field = next((f for f, names in META_LABELS.items() if label.strip() in names), None)
