@@ -9,6 +9,9 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler.errors import ConfigError
+from crawler.settings import archive_path
+
 DEMO_PORT = 8930  # fixed so that re-running the demo archives the same URLs
 
 
@@ -19,6 +22,19 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="archive database (default: $PARTYFIELD_DB, else archive/party.db)",
     )
+
+
+def db_of(args: argparse.Namespace) -> Path:
+    """The archive a command works on: --db, else $PARTYFIELD_DB, else archive/party.db."""
+    return archive_path(str(args.db) if args.db else None)
+
+
+def existing_db(args: argparse.Namespace) -> Path:
+    """The archive of a command that reads one, which must already exist."""
+    db = db_of(args)
+    if not db.exists():
+        raise ConfigError(f"no archive at {db}")
+    return db
 
 
 def _setting(text: str) -> tuple[str, str]:
@@ -138,6 +154,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imports.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
     _db_option(imports)
+
+    again = commands.add_parser(
+        "reparse", help="re-extract archived articles from their stored captures, offline"
+    )
+    _db_option(again)
+    again.add_argument("--site", type=host_of, help="only this host")
+    again.add_argument(
+        "--since", type=_iso_date, help="only articles published on or after YYYY-MM-DD"
+    )
+    again.add_argument(
+        "--dry-run", action="store_true", help="print what would change, write nothing"
+    )
+
+    history = commands.add_parser(
+        "history", help="the versions of one article, each with a diff against the one before"
+    )
+    history.add_argument("url", help="the article's URL, as archived")
+    _db_option(history)
+    history.add_argument("--json", action="store_true", help="the versions as JSON")
     return parser
 
 

@@ -18,7 +18,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from crawler.arguments import build_parser, host_of
+from crawler.archive_commands import cmd_history, cmd_reparse
+from crawler.arguments import build_parser, db_of, existing_db, host_of
 from crawler.errors import ArchiveLocked, ConfigError, PartyfieldError
 from crawler.extract.urls import check_start_url
 from crawler.logs import log_to_stderr, show_progress
@@ -30,26 +31,12 @@ from crawler.report import (
     plural,
     summary_line,
 )
-from crawler.settings import archive_path
 from crawler.settings_check import check_overrides
 from crawler.sites import load_sites
 from crawler.store import Archive, archive_lock
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 Command = Callable[[argparse.Namespace], int]
-
-
-def _db(args: argparse.Namespace) -> Path:
-    """The archive a command works on: --db, else $PARTYFIELD_DB, else archive/party.db."""
-    return archive_path(str(args.db) if args.db else None)
-
-
-def _existing_db(args: argparse.Namespace) -> Path:
-    """The archive of a read-only command, which must already exist."""
-    db = _db(args)
-    if not db.exists():
-        raise ConfigError(f"no archive at {db}")
-    return db
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -147,7 +134,7 @@ def _warn(message: str) -> None:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    db = _db(args)
+    db = db_of(args)
     urls, overrides = _crawl_plan(args)
     if args.progress or sys.stderr.isatty():
         show_progress()
@@ -169,7 +156,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from crawler.store.search import SearchFilters, search
 
-    db = _existing_db(args)
+    db = existing_db(args)
     filters = SearchFilters(site=args.site, since=args.since, until=args.until,
                             category=args.category, limit=args.limit)  # fmt: skip
     archive = Archive.open(db)
@@ -200,7 +187,7 @@ def _print_hits(hits: list[dict[str, Any]]) -> None:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    db = _existing_db(args)
+    db = existing_db(args)
     archive = Archive.open(db)
     try:
         if args.show is None:
@@ -228,7 +215,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         raise ConfigError(f"no such file or folder: {missing[0]}")
-    db = _db(args)
+    db = db_of(args)
     archive = Archive.open(db)
     tally = {"imported": 0, "skipped": 0, "failed": 0}
     try:
@@ -250,7 +237,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.demo.families import FamilySpec, build_family_site
     from crawler.demo.site import SiteSpec, build_site
 
-    db = _db(args)
+    db = db_of(args)
     with ExitStack() as stack:
         if not args.serve:
             stack.enter_context(archive_lock(db))
@@ -349,6 +336,8 @@ COMMANDS: dict[str, Command] = {
     "search": cmd_search,
     "runs": cmd_runs,
     "import": cmd_import,
+    "reparse": cmd_reparse,
+    "history": cmd_history,
 }
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-Stage = Literal["fetch", "extract", "validate", "store"]
-STAGES: tuple[Stage, ...] = ("fetch", "extract", "validate", "store")
+Stage = Literal["fetch", "extract", "validate", "store", "reparse"]
+STAGES: tuple[Stage, ...] = ("fetch", "extract", "validate", "store", "reparse")
 
 
 class PartyfieldError(Exception):

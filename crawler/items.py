@@ -36,6 +36,7 @@ class Article:
     images: tuple[str, ...] = ()  # absolute image URLs in body order, no duplicates
     attachments: tuple[Attachment, ...] = ()  # linked files in body order, no duplicates
     content_hash: str = ""  # sha256 of normalised title + body; see ``content_hash_of``
+    capture: str | None = None  # WARC-Record-ID of the capture it was read from, when known
 
     @property
     def body_lines(self) -> list[str]:
@@ -74,6 +75,14 @@ class NotModified:
     """A conditional GET answered 304: the archived article is unchanged."""
 
     url: str  # the article URL
+
+
+@dataclass(frozen=True, slots=True)
+class PageGone:
+    """An article's page answered 404 or 410: the site took it down (the archive keeps it)."""
+
+    url: str  # the article URL
+    status: int
 
 
 @dataclass(frozen=True, slots=True)

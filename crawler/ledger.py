@@ -19,9 +19,10 @@ Outcome = Literal[
     "incremental",  # the archive already has it unchanged (crawler.incremental)
     "offsite",  # a link to another site, not followed
     "duplicate",  # the same page was already asked for in this run
+    "gone",  # an article page answered 404/410 (archived: gone_at set; else an errors row)
 ]
 OUTCOMES: tuple[Outcome, ...] = (
-    "article", "list_page", "error", "robots", "incremental", "offsite", "duplicate",
+    "article", "list_page", "error", "robots", "incremental", "offsite", "duplicate", "gone",
 )  # fmt: skip
 SCHEDULED = "partyfield/requests/scheduled"
 

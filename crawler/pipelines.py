@@ -1,7 +1,8 @@
 """Item pipelines: validate, then store. The archive pipeline is the only database writer.
 
 Run bookkeeping hangs off the ``spider_opened`` / ``spider_closed`` signals; dropped items
-become ``errors`` rows through ``item_dropped``.
+become ``errors`` rows through ``item_dropped``; the exchanges ``crawler.capture`` sends are
+written to the run's WARC files and their ``captures`` rows.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
+from crawler.capture import exchange_captured
 from crawler.errors import StoreError, ValidationError
 from crawler.items import (
     Article,
     NotModified,
     PageFailure,
+    PageGone,
     PageValidators,
     SectionPaged,
     validate_article,
@@ -28,6 +31,7 @@ from crawler.items import (
 from crawler.ledger import ledger
 from crawler.settings import archive_path
 from crawler.store import Archive, RunCounts
+from crawler.warc import Exchange, WarcFiles
 
 logger = logging.getLogger(__name__)
 
@@ -47,13 +51,17 @@ class ValidationPipeline:
 class ArchivePipeline:
     """Upserts articles, records failures, and keeps the ``runs`` row of the crawl."""
 
-    def __init__(self, db_path: Path, stats: StatsCollector, max_error_ratio: float) -> None:
+    def __init__(
+        self, db_path: Path, stats: StatsCollector, max_error_ratio: float, warc_max_bytes: int
+    ) -> None:
         self.db_path = db_path
         self.stats = stats
         self.max_error_ratio = max_error_ratio
+        self.warc_max_bytes = warc_max_bytes
         self.archive: Archive | None = None
+        self.warc: WarcFiles | None = None
         self.run_id: int | None = None
-        self.counts = {"new": 0, "updated": 0, "unchanged": 0, "errors": 0}
+        self.counts = {"new": 0, "updated": 0, "unchanged": 0, "errors": 0, "gone": 0}
         self.paged_sections: list[SectionPaged] = []
         self.validators: list[tuple[str, str | None, str | None]] = []  # written at the end
 
@@ -63,8 +71,10 @@ class ArchivePipeline:
             archive_path(crawler.settings.get("ARCHIVE_DB")),
             crawler.stats,
             crawler.settings.getfloat("PARTYFIELD_MAX_ERROR_RATIO"),
+            crawler.settings.getint("PARTYFIELD_WARC_MAX_BYTES"),
         )
         crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(pipeline.exchange_captured, signal=exchange_captured)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         return pipeline
@@ -74,7 +84,30 @@ class ArchivePipeline:
         self.run_id = self.archive.start_run("crawl", list(getattr(spider, "start_urls", [])))
         self.stats.set_value("partyfield/run_id", self.run_id)
         self.stats.set_value("partyfield/archive", str(self.db_path))
+        self.warc = WarcFiles(self.archive.folder, self.run_id, max_bytes=self.warc_max_bytes)
         logger.info("run %s archiving into %s", self.run_id, self.db_path)
+
+    def exchange_captured(self, exchange: Exchange) -> None:
+        """One exchange into the WARC files, then its ``captures`` row: a row never points at
+        bytes that are not written. A 304 is a revisit of the capture the article came from."""
+        assert self.archive is not None and self.warc is not None
+        try:
+            original = (
+                self.archive.capture_of_article(exchange.url) if exchange.status == 304 else None
+            )
+            if original is not None:
+                ref = self.warc.write_revisit(exchange, original)
+            else:
+                ref = self.warc.write_exchange(exchange)
+            self.archive.add_capture(ref, self.run_id)
+        except Exception as exc:  # a full disk, a removed folder: recorded, the crawl goes on
+            logger.debug("capture of %s failed", exchange.url, exc_info=True)
+            self._record(
+                exchange.url, "store", f"cannot keep the capture: {type(exc).__name__}: {exc}"
+            )
+            return
+        self.stats.inc_value("partyfield/captures")
+        self.stats.inc_value("partyfield/captures/bytes", ref.length)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageFailure):
@@ -87,7 +120,18 @@ class ArchivePipeline:
             self.validators.append((item.url, item.etag, item.last_modified))
         elif isinstance(item, NotModified):
             self._unchanged(item.url)
+        elif isinstance(item, PageGone):
+            self._gone(item)
         return item
+
+    def _gone(self, item: PageGone) -> None:
+        assert self.archive is not None
+        if self.archive.mark_gone(item.url, self.run_id):
+            self.counts["gone"] += 1
+            self.stats.inc_value("partyfield/articles/gone")
+            logger.info("gone from its site (HTTP %d): %s", item.status, item.url)
+        else:
+            self._record(item.url, "fetch", f"HTTP {item.status} (the page was never archived)")
 
     def _unchanged(self, url: str) -> None:
         assert self.archive is not None
@@ -101,7 +145,8 @@ class ArchivePipeline:
     def _store(self, article: Article) -> None:
         assert self.archive is not None
         try:
-            outcome = self.archive.store_article(article, self.run_id)
+            capture_id = self.archive.capture_id_of(article.capture) if article.capture else None
+            outcome = self.archive.store_article(article, self.run_id, capture_id=capture_id)
         except Exception as exc:  # any database failure: recorded, and the crawl goes on
             failure = StoreError(article.url, f"{type(exc).__name__}: {exc}")
             self._record(failure.url, failure.stage, failure.reason)
@@ -129,6 +174,11 @@ class ArchivePipeline:
         for failure in settle() if settle else []:
             self._record(failure.url, failure.stage, failure.reason)
         self._close_ledger(reason)
+        if self.warc is not None:
+            self.warc.close()
+            self.stats.set_value("partyfield/warc_files", self.warc.files)
+        if reason == "finished":
+            self._apply_listings(spider)
         self.archive.keep_validators(self.validators)  # one write; a lost one costs a full GET
         stats = self.stats.get_stats()
         requests = int(stats.get("downloader/request_count", 0))
@@ -149,6 +199,15 @@ class ArchivePipeline:
         )
         self.archive.close()
         logger.info("run %s %s: %s", self.run_id, status, self.counts)
+
+    def _apply_listings(self, spider: Spider) -> None:
+        """Complete walks of sections: articles they no longer list are gone (never deleted)."""
+        assert self.archive is not None
+        walks = getattr(spider, "walks", None)
+        for section_url, listed in walks.complete() if walks is not None else []:
+            gone = self.archive.apply_listing(section_url, listed, self.run_id)
+            self.counts["gone"] += len(gone)
+            self.stats.inc_value("partyfield/articles/gone", len(gone))
 
     def _close_ledger(self, reason: str) -> None:
         """Every request made ends as one outcome; what is left was still queued at a stop."""

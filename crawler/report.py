@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SHOWN_AT_MOST = 10  # URLs of each kind the summary lists; `runs --show N` lists them all
-RUN_COLUMNS = "id kind started_at finished_at status requests new updated unchanged errors".split()
+RUN_COLUMNS = (
+    "id kind started_at finished_at status requests new updated unchanged gone errors".split()
+)
 
 
 @dataclass(frozen=True)
@@ -39,17 +41,19 @@ def summary_line(report: RunReport) -> str:
     failed_lists = int(stats.get("partyfield/list_pages/failed", 0))
     lists = f", {plural(failed_lists, 'list page')} failed" if failed_lists else ""
     seconds = float(stats.get("elapsed_time_seconds", 0))
+    gone = f"; {run.get('gone') or 0} gone (kept: `gone_at` says when)" if run.get("gone") else ""
     return (
         f"run {run['id']} {run['status']}: {run['new']} new, {run['updated']} updated, "
         f"{run['unchanged']} unchanged, {not_refetched} not refetched "
-        f"({report.archived} archived); {plural(run['errors'], 'error')}{lists}; "
+        f"({report.archived} archived){gone}; {plural(run['errors'], 'error')}{lists}; "
         f"{plural(run['requests'], 'request')} in {seconds:.1f}s"
     )
 
 
 def detail_lines(report: RunReport, limit: int | None = SHOWN_AT_MOST) -> list[str]:
-    """The updated articles and the failed pages of a run (new ones too when unlimited)."""
-    kinds = ("new", "updated") if limit is None else ("updated",)
+    """The updated and gone articles and the failed pages of a run (new ones too when
+    unlimited)."""
+    kinds = ("new", "updated", "gone") if limit is None else ("updated", "gone")
     lines = []
     for kind in kinds:
         urls = report.articles.get(kind, [])

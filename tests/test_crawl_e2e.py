@@ -4,6 +4,7 @@ in a subprocess, and the archive checked row by row against what the site builde
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -170,6 +171,11 @@ def test_scrapy_native_command(served_site: SiteFactory, tmp_path: Path) -> None
     )
     assert result.returncode == 0, result.stderr
     assert_archive_matches(db, served)
+    # The same captures as `partyfield crawl`: WARC files beside the archive, one per article.
+    assert len(list((tmp_path / "warc").glob("*.warc.gz"))) == 1
+    with sqlite3.connect(db) as conn:
+        captured = conn.execute("select count(*) from articles where capture_id is not null")
+        assert captured.fetchone()[0] == len(served.site.expected)
 
 
 def test_unreachable_site_fails_with_one_line_reason(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ import dataclasses
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from crawler.extract import extract
@@ -130,3 +132,29 @@ def test_dataclass_fields_are_what_the_dump_fills() -> None:
     article = parse_text_dump("file:///seed.txt", SEED.read_text("utf-8"))
     assert article is not None
     assert json.loads(json.dumps(dataclasses.asdict(article)))["images"] == []
+
+
+def test_imported_files_are_resource_captures_that_reparse_reads(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "seed.txt")
+    shutil.copy(SAMPLE, folder / "page.html")
+    db = tmp_path / "a.db"
+    assert run_cli("import", str(folder), "--db", str(db), cwd=tmp_path, timeout=60).returncode == 0
+    with sqlite3.connect(db) as conn:
+        kinds = conn.execute(
+            "select c.record_type, c.status, a.parser_version is not null from articles a "
+            "join captures c on c.id = a.capture_id"
+        ).fetchall()
+        conn.execute("update articles set body = 'lost'")
+    assert kinds == [("resource", None, 1)] * 2
+    [warc] = (tmp_path / "warc").glob("*.warc.gz")
+    check = subprocess.run([Path(sys.executable).parent / "warcio", "check", str(warc)],
+                           capture_output=True, text=True, check=False)  # fmt: skip
+    assert check.returncode == 0, check.stdout
+
+    reparsed = run_cli("reparse", "--db", str(db), cwd=tmp_path, timeout=60)
+    assert "2 changed, 0 unchanged, 0 failed" in reparsed.stdout, reparsed.stderr
+    with sqlite3.connect(db) as conn:
+        bodies = {body for (body,) in conn.execute("select body from articles")}
+    assert "lost" not in bodies and len(bodies) == 1  # the dump and the page read alike

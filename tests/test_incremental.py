@@ -180,7 +180,7 @@ def test_sites_file_and_runs_table(served_site: SiteFactory, tmp_path: Path) -> 
     assert "7 new" in result.stdout
     table = run_cli("runs", "--db", str(db), cwd=tmp_path, timeout=60)
     header, row = table.stdout.splitlines()
-    columns = "id kind started_at finished_at status requests new updated unchanged errors"
+    columns = "id kind started_at finished_at status requests new updated unchanged gone errors"
     assert header.split() == columns.split()
     assert row.split()[:2] == ["1", "crawl"] and row.split()[4:7] == ["ok", "13", "7"]
 

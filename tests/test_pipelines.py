@@ -24,7 +24,7 @@ def test_store_failure_becomes_an_error_row_and_the_run_goes_on(
     pipeline.spider_opened(spider)
     assert pipeline.archive is not None
 
-    def disk_full(article: object, run_id: object = None) -> None:
+    def disk_full(article: object, run_id: object = None, **_: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
     broken = make_article(url="http://x.cn/news/1.html")

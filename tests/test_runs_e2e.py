@@ -41,7 +41,8 @@ def archived_urls(db: Path) -> set[str]:
 
 def assert_every_request_accounted(stats: dict[str, Any]) -> None:
     assert stats["partyfield/ledger/unaccounted"] == 0
-    outcomes = ("article", "list_page", "error", "robots", "incremental", "offsite", "duplicate")
+    outcomes = ("article", "list_page", "error", "robots", "incremental", "offsite", "duplicate",
+                "gone")  # fmt: skip
     assert stats["partyfield/ledger/scheduled"] == sum(
         stats[f"partyfield/ledger/{name}"] for name in outcomes
     )

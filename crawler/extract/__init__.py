@@ -34,6 +34,7 @@ from crawler.items import Article
 __all__ = [
     "LAYOUTS",
     "LIST_LAYOUTS",
+    "PARSER_VERSION",
     "Layout",
     "ListLayout",
     "ListPage",
@@ -46,6 +47,11 @@ __all__ = [
     "parse_list",
     "selector_for",
 ]
+
+# The version of extraction + cleaning (this package and crawler.text) that articles.parser_version
+# records. Bump it with every change to their output; tests/test_parser_version.py fails when the
+# expected outputs in tests/pages change and this does not.
+PARSER_VERSION = "2026.12.1"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from crawler.extract.columns import ColumnLink, party_columns, sitemap_link
 from crawler.extract.urls import check_start_url
 from crawler.items import DiscoveredColumn, FrontPageFailure, RejectedColumn
 from crawler.spiders.failures import describe_error
-from crawler.spiders.party import response_charset, split_urls
+from crawler.spiders.shared import response_charset, split_urls
 
 logger = logging.getLogger(__name__)
 SITEMAP_RANKS = 10_000  # columns found on a sitemap rank after the front page's
@@ -35,6 +35,7 @@ class DiscoverSpider(Spider):
         "SPIDER_MIDDLEWARES": {"crawler.incremental.IncrementalMiddleware": None},
         "EXTENSIONS": {"crawler.progress.Progress": None},
         "RETRY_TIMES": 1,
+        "PARTYFIELD_WARC": False,  # it archives nothing
     }
 
     def __init__(self, front_pages: Any = None, **kwargs: Any) -> None:

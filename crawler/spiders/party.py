@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -19,8 +19,8 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.asyncio import call_later
 from twisted.python.failure import Failure
-from w3lib.encoding import http_content_type_encoding
 
+from crawler.capture import META_CAPTURE
 from crawler.errors import ConfigError, ExtractError, Stage
 from crawler.extract import ListPage, PageRef, extract, file_article, parse_list
 from crawler.extract.urls import check_start_url, is_attachment_url
@@ -28,6 +28,7 @@ from crawler.items import (
     ListEntry,
     NotModified,
     PageFailure,
+    PageGone,
     PageValidators,
     SectionPaged,
 )
@@ -35,6 +36,8 @@ from crawler.ledger import SCHEDULED, Outcome, outcome_key
 from crawler.redirects import same_site
 from crawler.settings import user_agent
 from crawler.spiders.failures import TRANSIENT_HTTP, describe_error, transient_errors
+from crawler.spiders.shared import response_charset, split_urls
+from crawler.spiders.walks import ListPaging, SectionWalks
 
 logger = logging.getLogger(__name__)
 
@@ -51,28 +54,7 @@ MAX_LIST_PAGES = 5000  # a next-link walk longer than this is going round
 NOT_ARTICLE = "not an article page"
 NOT_LIST = "neither a list of articles nor an article (a front page? try `partyfield discover`)"
 LIST_PRIORITY = 10  # list pages go first: the walk of a section is never starved by details
-
-
-@dataclass(frozen=True)
-class ListPaging:
-    """How one section is walked, as its first page told: the layout that reads its pages,
-    and pages 2…N when page 1 names them all (else the walk follows each page's next link)."""
-
-    section_url: str
-    section: str | None  # the column's name, from page 1 (later pages may not show it)
-    layout: str  # the LIST_LAYOUTS name that read page 1
-    pages: tuple[PageRef, ...]  # pages 2…N; () when only "next page" links lead on
-
-    @property
-    def page_count(self) -> int | None:
-        return len(self.pages) + 1 if self.pages else None
-
-
-def split_urls(value: str | list[str] | None) -> list[str]:
-    if value is None:
-        return []
-    items = value.split(",") if isinstance(value, str) else value
-    return [item.strip() for item in items if item.strip()]
+GONE_STATUSES = (404, 410)  # an article page answering these was taken down
 
 
 class PartySpider(Spider):
@@ -97,6 +79,7 @@ class PartySpider(Spider):
             check_start_url(url)
         self.allowed_domains = sorted({urlsplit(url).hostname or "" for url in self.start_urls})
         self.awaiting_last_try: list[tuple[Request, str]] = []  # (request, why it failed)
+        self.walks = SectionWalks()
         self._last_try_call: Any = None
 
     @classmethod
@@ -152,7 +135,8 @@ class PartySpider(Spider):
             listing = parse_list(response.url, response.body, http_charset=charset,
                                  layout=paging.layout)  # fmt: skip
         except ExtractError as exc:
-            yield self._failed(response.url, exc.stage, _on_list(paging, page, exc.reason))
+            self.walks.broken.add(paging.section_url)
+            yield self._failed(response.url, exc.stage, paging.on_page(page, exc.reason))
             if paging.pages:  # a next-link walk ends here: the next page's address is unknown
                 yield from self._continue_walk(response.request, paging, page)
             return
@@ -171,8 +155,10 @@ class PartySpider(Spider):
         if entries:
             self._outcome("list_page")
         else:
-            reason = _on_list(paging, page, "list page without article links")
+            self.walks.broken.add(paging.section_url)
+            reason = paging.on_page(page, "list page without article links")
             yield self._failed(response.url, "extract", reason)
+        self.walks.saw(paging.section_url, [entry.url for entry in entries])
         for entry in entries:
             if is_attachment_url(entry.url):
                 yield file_article(entry, paging.section)
@@ -206,7 +192,7 @@ class PartySpider(Spider):
                 return
             request.meta[META_WALK_CONTINUED] = True
         if page > len(paging.pages):
-            yield SectionPaged(paging.section_url, page)
+            yield self._walked(paging, page)
             return
         yield self._list_request(paging.pages[page - 1], paging, page + 1, previous_page)
 
@@ -223,13 +209,19 @@ class PartySpider(Spider):
         visited = response.meta.get(META_VISITED, frozenset()) | {response.url}
         following = listing.next_page()
         repeated = shown == response.meta.get(META_PREVIOUS_PAGE)
+        if page >= MAX_LIST_PAGES:
+            self.walks.broken.add(paging.section_url)  # going round, or cut short: not complete
         if following is None or following.url in visited or repeated or page >= MAX_LIST_PAGES:
-            yield SectionPaged(paging.section_url, page)
+            yield self._walked(paging, page)
             return
         self._note_known_pages(1, None)
         request = self._list_request(following, paging, page + 1, shown)
         request.meta[META_VISITED] = visited
         yield request
+
+    def _walked(self, paging: ListPaging, pages: int) -> SectionPaged:
+        self.walks.ended.add(paging.section_url)
+        return SectionPaged(paging.section_url, pages)
 
     def _list_request(
         self, ref: PageRef, paging: ListPaging, page: int, previous_page: tuple[str, ...] | None
@@ -270,7 +262,7 @@ class PartySpider(Spider):
             yield self._failed(response.url, "extract", NOT_LIST if start_page else NOT_ARTICLE)
             return
         self._outcome("article")
-        yield article
+        yield replace(article, capture=response.meta.get(META_CAPTURE))
         etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
         if etag or modified:
             yield PageValidators(article.url, _text(etag), _text(modified))
@@ -289,13 +281,18 @@ class PartySpider(Spider):
             return
         reason = describe_error(error)
         paging, page = request.cb_kwargs.get("paging"), request.cb_kwargs.get("page", 1)
-        if self._is_transient(error) and not request.meta.get(META_LAST_TRY):
+        gone = _gone_status(request, error)
+        if gone is not None:
+            self._outcome("gone")
+            yield PageGone(_archived_url(request), gone)
+        elif self._is_transient(error) and not request.meta.get(META_LAST_TRY):
             logger.info("%s failed (%s); one more try at the end of the run", request.url, reason)
             self.awaiting_last_try.append((request, reason))
         else:
             if isinstance(paging, ListPaging):
+                self.walks.broken.add(paging.section_url)
                 self.crawler.stats.inc_value("partyfield/list_pages/failed")
-                reason = _on_list(paging, page, reason)
+                reason = paging.on_page(page, reason)
             first_url = request.meta.get("redirect_urls", [request.url])[0]
             yield self._failed(first_url, "fetch", reason)
         if isinstance(paging, ListPaging) and paging.pages:
@@ -324,6 +321,10 @@ class PartySpider(Spider):
         """Pages still waiting for their last try when the run stopped: failures, as they are.
         Called once, by the archive pipeline as the run closes."""
         waiting, self.awaiting_last_try = self.awaiting_last_try, []
+        for request, _why in waiting:
+            paging = request.cb_kwargs.get("paging")
+            if isinstance(paging, ListPaging):
+                self.walks.broken.add(paging.section_url)
         reason = "{} (not tried again: the run stopped first)"
         return [self._failed(request.url, "fetch", reason.format(why)) for request, why in waiting]
 
@@ -371,23 +372,19 @@ class PartySpider(Spider):
 RequestT = TypeVar("RequestT", bound=Request)
 
 
-def _on_list(paging: ListPaging, page: int, reason: str) -> str:
-    of = f" of {paging.page_count}" if paging.page_count else ""
-    return f"list page {page}{of} of section {paging.section_url}: {reason}"
-
-
-def _archived_url(response: Response) -> str:
+def _archived_url(response: Response | Request) -> str:
     """The URL the page's article is archived under (the list entry's, before redirects)."""
     entry = response.meta.get(META_ENTRY)
     return entry.url if isinstance(entry, ListEntry) else response.url
 
 
+def _gone_status(request: Request, error: BaseException | None) -> int | None:
+    """404 or 410, when an article page (one a list linked to) answered it."""
+    if not isinstance(request.meta.get(META_ENTRY), ListEntry) or not isinstance(error, HttpError):
+        return None
+    status = error.response.status
+    return status if status in GONE_STATUSES else None
+
+
 def _text(header: bytes | None) -> str | None:
     return header.decode("latin-1") if header else None
-
-
-def response_charset(response: Response) -> str | None:
-    content_type = response.headers.get("Content-Type")
-    if not content_type:
-        return None
-    return http_content_type_encoding(content_type.decode("latin-1"))

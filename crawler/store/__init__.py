@@ -16,10 +16,15 @@ import sqlite_utils
 from sqlite_utils.db import Table
 
 from crawler.errors import STAGES, Stage, StoreError
+from crawler.extract import PARSER_VERSION
 from crawler.items import Article
+from crawler.store import provenance
 from crawler.store.lock import archive_lock
 from crawler.store.schema import (
+    EDITED_ON_SITE,
     KEEP_OLD_WHEN_MISSING,
+    REPARSE,
+    VERSION_METADATA,
     article_to_row,
     insert_article_row,
     migrations,
@@ -31,6 +36,7 @@ from crawler.store.schema import (
     utc_now,
     write_search_text,
 )
+from crawler.warc import CaptureRef
 
 __all__ = ["Archive", "Outcome", "RunCounts", "archive_lock", "article_to_row", "row_to_article"]
 
@@ -45,13 +51,20 @@ class RunCounts:
     updated: int = 0
     unchanged: int = 0
     errors: int = 0
+    gone: int = 0
 
 
 class Archive:
     """An opened archive database. Every write is atomic; every article write an upsert."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
         self.db = db
+        self.path = path
+
+    @property
+    def folder(self) -> Path:
+        """The archive's folder: WARC file names in ``captures`` are relative to it."""
+        return self.path.parent
 
     @classmethod
     def open(cls, path: str | Path) -> Archive:
@@ -67,7 +80,7 @@ class Archive:
             migrations.apply(db)
         except Exception as exc:  # sqlite3/OS errors of many kinds: one clear message
             raise StoreError(str(path), f"cannot open archive: {exc}") from exc
-        return cls(db)
+        return cls(db, path)
 
     def close(self) -> None:
         self.db.close()
@@ -75,6 +88,9 @@ class Archive:
     @property
     def articles(self) -> Table:
         return self.db.table("articles")
+
+    def article_row(self, url: str) -> dict[str, Any] | None:
+        return read_article_row(self.db, url)
 
     def get(self, url: str) -> Article | None:
         row = read_article_row(self.db, url)
@@ -90,50 +106,110 @@ class Archive:
             found.update(row[0] for row in self.db.execute(sql, chunk).fetchall())
         return found
 
-    def store_article(self, article: Article, run_id: int | None = None) -> Outcome:
+    def store_article(
+        self, article: Article, run_id: int | None = None, *, capture_id: int | None = None
+    ) -> Outcome:
         """Insert or update one article; an earlier text goes to ``article_versions``.
 
-        With ``run_id``, a new or changed article is noted in ``run_articles``."""
+        ``capture_id`` names the capture the article was read from. With ``run_id``, a new or
+        changed article is noted in ``run_articles``."""
         with self.db.atomic():
-            outcome = self._upsert(article)
+            outcome = self._upsert(article, capture_id)
             if run_id is not None and outcome != "unchanged":
                 note_run_article(self.db, run_id, article.url, outcome)
             return outcome
 
-    def _upsert(self, article: Article) -> Outcome:
+    def _upsert(self, article: Article, capture_id: int | None) -> Outcome:
         """The article's row written; call inside a transaction (``store_article`` opens it)."""
         now = utc_now()
         row = article_to_row(article)
+        row.update(capture_id=capture_id, parser_version=PARSER_VERSION, gone_at=None)
         old = read_article_row(self.db, article.url)
         if old is None:
             row.update(first_seen_at=now, last_seen_at=now, last_changed_at=now)
             insert_article_row(self.db, row)
             write_search_text(self.db, row)
             return "new"
-        for column in KEEP_OLD_WHEN_MISSING:
-            if row[column] is None:
-                row[column] = old[column]
+        _keep_old_when_missing(row, old)
         row.update(
             first_seen_at=old["first_seen_at"],
             last_seen_at=now,
             last_changed_at=old["last_changed_at"],
         )
+        if old["gone_at"]:
+            logger.info("article is back on its site: %s", article.url)
         changed = old["content_hash"] != article.content_hash
         if changed:
-            self._keep_version(old)
+            self._keep_version(old, EDITED_ON_SITE)
             row["last_changed_at"] = now
         update_article_row(self.db, row)
         if changed or searchable(row) != searchable(old):
             write_search_text(self.db, row)
         return "updated" if changed else "unchanged"
 
+    def captured_articles(
+        self, *, site: str | None, since: str | None, after: str, limit: int
+    ) -> list[dict[str, Any]]:
+        """Up to ``limit`` article rows after URL ``after``, with their capture's span."""
+        return provenance.captured_articles(self.db, site, since, after, limit)
+
+    def would_change(self, article: Article, old: dict[str, Any]) -> list[str]:
+        """The fields ``reparsed(article, old)`` would change, writing nothing."""
+        return [column for column in _changed_columns(article, old) if column != "content_hash"]
+
+    def reparsed(self, article: Article, old: dict[str, Any]) -> list[str]:
+        """Store what the current code reads from an article's own capture, given its row
+        ``old``: the fields that changed (none: only ``parser_version`` moves). A changed
+        article's previous text goes to ``article_versions`` with reason ``reparse``; its seen
+        times stay. Call inside ``self.db.atomic()`` (reparse commits in batches)."""
+        row = article_to_row(article)
+        _keep_old_when_missing(row, old)
+        changed = [column for column, value in row.items() if old[column] != value]
+        if not changed and old["parser_version"] == PARSER_VERSION:
+            return []
+        row["parser_version"] = PARSER_VERSION
+        if changed:
+            self._keep_version(old, REPARSE)
+            if "content_hash" in changed:
+                row["last_changed_at"] = utc_now()
+        update_article_row(self.db, row)
+        if changed and searchable({**old, **row}) != searchable(old):
+            write_search_text(self.db, {**old, **row})
+        return [column for column in changed if column != "content_hash"]
+
     def mark_unchanged(self, url: str) -> bool:
-        """An archived article confirmed unchanged (a 304): only ``last_seen_at`` moves."""
+        """An archived article confirmed unchanged (a 304): ``last_seen_at`` moves, and it is
+        no longer gone if it was."""
         with self.db.atomic():
+            provenance.clear_gone(self.db, [url])
             cursor = self.db.execute(
                 "UPDATE articles SET last_seen_at = ? WHERE url = ?", [utc_now(), url]
             )
         return cursor.rowcount > 0
+
+    # ------------------------------------------------------------------ captures and deletions
+
+    def add_capture(self, ref: CaptureRef, run_id: int | None) -> int:
+        with self.db.atomic():
+            return provenance.add_capture(self.db, ref, run_id)
+
+    def capture_id_of(self, record_id: str) -> int | None:
+        return provenance.capture_id_of(self.db, record_id)
+
+    def capture_of_article(self, url: str) -> CaptureRef | None:
+        return provenance.article_capture(self.db, url)
+
+    def capture_locations(self, capture_ids: list[int]) -> dict[int, str]:
+        """``id → "<id> (warc/<file>@<offset>)"`` for the captures that exist."""
+        return provenance.capture_locations(self.db, capture_ids)
+
+    def mark_gone(self, url: str, run_id: int | None = None) -> bool:
+        return provenance.mark_gone(self.db, url, run_id)
+
+    def apply_listing(
+        self, section_url: str, listed: set[str], run_id: int | None = None
+    ) -> list[str]:
+        return provenance.apply_listing(self.db, section_url, listed, run_id)
 
     def validators(self, url: str) -> tuple[str | None, str | None] | None:
         """(ETag, Last-Modified) the server last sent for the page archived as ``url``."""
@@ -157,16 +233,16 @@ class Archive:
         with self.db.atomic():
             return [self.store_article(article) for article in articles]
 
-    def _keep_version(self, old: dict[str, Any]) -> None:
-        self.db.table("article_versions").insert(
-            {
-                "url": old["url"],
-                "content_hash": old["content_hash"],
-                "title": old["title"],
-                "body": old["body"],
-                "seen_at": old["last_seen_at"],
-            }
-        )
+    def _keep_version(self, old: dict[str, Any], reason: str) -> None:
+        metadata = {column: old[column] for column in VERSION_METADATA}
+        # Plain SQL: sqlite-utils' insert() re-reads the table's schema on every call.
+        self.db.execute(
+            "INSERT INTO article_versions (url, content_hash, title, body, seen_at, capture_id, "
+            "parser_version, reason, replaced_at, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [old["url"], old["content_hash"], old["title"], old["body"], old["last_seen_at"],
+             old["capture_id"], old["parser_version"], reason, utc_now(),
+             json.dumps(metadata, ensure_ascii=False)],
+        )  # fmt: skip
 
     def versions(self, url: str) -> list[dict[str, Any]]:
         return list(self.db.table("article_versions").rows_where("url = ?", [url], order_by="id"))
@@ -210,6 +286,7 @@ class Archive:
                     "updated": counts.updated,
                     "unchanged": counts.unchanged,
                     "errors": counts.errors,
+                    "gone": counts.gone,
                     "stats": json.dumps(stats, default=str),
                 },
             )
@@ -282,7 +359,7 @@ class Archive:
         return int(self.db.execute(sql, sites).fetchone()[0])
 
     def articles_of_run(self, run_id: int) -> dict[str, list[str]]:
-        """URLs a run archived, by outcome (``new``, ``updated``)."""
+        """URLs a run archived, by outcome (``new``, ``updated``, ``gone``)."""
         found: dict[str, list[str]] = {"new": [], "updated": []}
         rows = self.db.execute(
             "select outcome, url from run_articles where run_id = ? order by url", [run_id]
@@ -290,3 +367,15 @@ class Archive:
         for outcome, url in rows.fetchall():
             found.setdefault(outcome, []).append(url)
         return found
+
+
+def _keep_old_when_missing(row: dict[str, Any], old: dict[str, Any]) -> None:
+    for column in KEEP_OLD_WHEN_MISSING:
+        if row[column] is None:
+            row[column] = old[column]
+
+
+def _changed_columns(article: Article, old: dict[str, Any]) -> list[str]:
+    row = article_to_row(article)
+    _keep_old_when_missing(row, old)
+    return [column for column, value in row.items() if old[column] != value]

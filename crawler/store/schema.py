@@ -12,6 +12,9 @@ Tables:
 - ``sections``: sections a run walked to the last list page.
 - ``search_text`` (+ ``search_text_fts``): Simplified copies for script-blind search.
 - ``run_articles``: which articles each run added or changed (``runs --show``).
+- ``captures``: one row per response, revisit or resource record in the WARC files (``warc/``
+  beside the database): where its bytes are. ``articles.capture_id`` names the capture the
+  current text was read from, ``articles.parser_version`` the code that read it.
 """
 
 from __future__ import annotations
@@ -56,6 +59,36 @@ ARTICLE_COLUMNS = {
     "last_seen_at": str,
     "last_changed_at": str,
 }
+CAPTURE_COLUMNS = {
+    "id": int,
+    "url": str,
+    "run_id": int,
+    "fetched_at": str,  # UTC, ISO 8601
+    "status": int,  # HTTP status; null for a resource record (an imported file)
+    "record_type": str,  # response, revisit or resource
+    "warc_file": str,  # relative to the archive database's folder
+    "warc_offset": int,
+    "warc_length": int,
+    "record_id": str,  # WARC-Record-ID
+    "payload_digest": str,  # WARC-Payload-Digest
+}
+NEW_ARTICLE_COLUMNS = {
+    "capture_id": int,  # captures.id the current text was extracted from
+    "parser_version": str,  # crawler.extract.PARSER_VERSION that extracted it
+    "gone_at": str,  # UTC: the site stopped showing the article (404/410, or off its list)
+    "listed_in": str,  # the section (start URL) whose complete walk last listed it
+}
+NEW_VERSION_COLUMNS = {
+    "capture_id": int,  # the capture the kept text had been read from
+    "parser_version": str,
+    "reason": str,  # why it was replaced: "edited on site" or "reparse"
+    "replaced_at": str,  # UTC
+    "metadata": str,  # JSON of the other fields the text had (author, date, …)
+}
+EDITED_ON_SITE = "edited on site"
+REPARSE = "reparse"
+VERSION_METADATA = ("section", "category", "author", "source", "published_at", "views",
+                    "summary", "images", "attachments")  # fmt: skip
 migrations = sqlite_utils.Migrations("partyfield")
 
 
@@ -143,6 +176,26 @@ def _create_page_validators(db: sqlite_utils.Database) -> None:
     db.table("page_validators").create(
         {"url": str, "etag": str, "last_modified": str, "seen_at": str}, pk="url"
     )
+
+
+@migrations(name="0006_captures_and_provenance")
+def _create_captures(db: sqlite_utils.Database) -> None:
+    # The raw pages live in WARC files; a row says where one record is, so that the bytes
+    # [warc_offset, warc_offset + warc_length) of warc_file alone are a readable gzip member.
+    captures = db.table("captures")
+    captures.create(CAPTURE_COLUMNS, pk="id")
+    captures.create_index(["record_id"], unique=True)
+    captures.create_index(["url"])
+    articles = db.table("articles")
+    for column, kind in NEW_ARTICLE_COLUMNS.items():
+        articles.add_column(column, kind)
+    articles.create_index(["listed_in"])
+    versions = db.table("article_versions")
+    for column, kind in NEW_VERSION_COLUMNS.items():
+        versions.add_column(column, kind)
+    # Every version kept before this migration was kept because the site's page changed.
+    db.execute("UPDATE article_versions SET reason = ? WHERE reason IS NULL", [EDITED_ON_SITE])
+    db.table("runs").add_column("gone", int, not_null_default=0)
 
 
 def read_article_row(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:

@@ -1,0 +1,146 @@
+"""Where the archive's text came from, and what the sites took down: the ``captures`` rows
+and ``articles.gone_at``. Functions over an open database; ``Archive`` calls them."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import sqlite_utils
+
+from crawler.store.schema import note_run_article, utc_now
+from crawler.warc import CaptureRef
+
+logger = logging.getLogger(__name__)
+
+
+def add_capture(db: sqlite_utils.Database, ref: CaptureRef, run_id: int | None) -> int:
+    cursor = db.execute(
+        "INSERT INTO captures (url, run_id, fetched_at, status, record_type, warc_file, "
+        "warc_offset, warc_length, record_id, payload_digest) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [ref.url, run_id, ref.fetched_at, ref.status, ref.record_type, ref.warc_file, ref.offset,
+         ref.length, ref.record_id, ref.payload_digest],
+    )  # fmt: skip
+    assert cursor.lastrowid is not None
+    return int(cursor.lastrowid)
+
+
+def capture_id_of(db: sqlite_utils.Database, record_id: str) -> int | None:
+    row = db.execute("SELECT id FROM captures WHERE record_id = ?", [record_id]).fetchone()
+    return int(row[0]) if row else None
+
+
+def capture_row(db: sqlite_utils.Database, capture_id: int) -> dict[str, Any] | None:
+    cursor = db.execute("SELECT * FROM captures WHERE id = ?", [capture_id])
+    found = cursor.fetchone()
+    return dict(zip([c[0] for c in cursor.description], found, strict=True)) if found else None
+
+
+def captured_articles(
+    db: sqlite_utils.Database, site: str | None, since: str | None, after: str, limit: int
+) -> list[dict[str, Any]]:
+    """Article rows by URL, from the first after ``after``, each with where its capture is
+    (``capture_file``, ``capture_offset``, ``capture_length``; null when it has none)."""
+    where, params = ["a.url > ?"], [after]
+    if site:
+        where.append("a.site = ?")
+        params.append(site)
+    if since:
+        where.append("a.published_at >= ?")
+        params.append(since)
+    cursor = db.execute(
+        "SELECT a.*, c.warc_file AS capture_file, c.warc_offset AS capture_offset, "
+        "c.warc_length AS capture_length FROM articles a "
+        f"LEFT JOIN captures c ON c.id = a.capture_id WHERE {' AND '.join(where)} "
+        "ORDER BY a.url LIMIT ?",
+        [*params, limit],
+    )
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def capture_locations(db: sqlite_utils.Database, capture_ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for capture_id in capture_ids:
+        row = capture_row(db, capture_id)
+        if row:
+            found[capture_id] = f"{capture_id} ({row['warc_file']}@{row['warc_offset']})"
+    return found
+
+
+def ref_of_row(row: dict[str, Any]) -> CaptureRef:
+    return CaptureRef(
+        record_id=row["record_id"],
+        record_type=row["record_type"],
+        url=row["url"],
+        status=row["status"],
+        fetched_at=row["fetched_at"],
+        warc_file=row["warc_file"],
+        offset=row["warc_offset"],
+        length=row["warc_length"],
+        payload_digest=row["payload_digest"],
+    )
+
+
+def article_capture(db: sqlite_utils.Database, url: str) -> CaptureRef | None:
+    """The capture the archived text of ``url`` was read from (what a 304 revisits)."""
+    row = db.execute("SELECT capture_id FROM articles WHERE url = ?", [url]).fetchone()
+    if not row or row[0] is None:
+        return None
+    found = capture_row(db, int(row[0]))
+    return ref_of_row(found) if found else None
+
+
+def mark_gone(db: sqlite_utils.Database, url: str, run_id: int | None) -> bool:
+    """The article's page answers 404/410: ``gone_at`` set (the first time), and the run
+    notes it. False when the URL is not an archived article."""
+    with db.atomic():
+        cursor = db.execute(
+            "UPDATE articles SET gone_at = coalesce(gone_at, ?) WHERE url = ?", [utc_now(), url]
+        )
+        if cursor.rowcount and run_id is not None:
+            note_run_article(db, run_id, url, "gone")
+    return cursor.rowcount > 0
+
+
+def clear_gone(db: sqlite_utils.Database, urls: list[str]) -> list[str]:
+    """Articles seen again: ``gone_at`` cleared; the URLs it was set on."""
+    back: list[str] = []
+    for start in range(0, len(urls), 500):
+        chunk = urls[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(
+            f"SELECT url FROM articles WHERE gone_at IS NOT NULL AND url IN ({marks})", chunk
+        ).fetchall()
+        back += [row[0] for row in rows]
+        db.execute(f"UPDATE articles SET gone_at = NULL WHERE url IN ({marks})", chunk)
+    for url in back:
+        logger.info("article is back on its site: %s", url)
+    return back
+
+
+def apply_listing(
+    db: sqlite_utils.Database, section_url: str, listed: set[str], run_id: int | None
+) -> list[str]:
+    """A complete walk of a section listed ``listed``: those archived are ``listed_in`` it,
+    and its archived articles it no longer lists are gone. Returns the newly gone URLs."""
+    now = utc_now()
+    urls = sorted(listed)
+    with db.atomic():
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            db.execute(f"UPDATE articles SET listed_in = ? WHERE url IN ({marks})",
+                       [section_url, *chunk])  # fmt: skip
+        rows = db.execute(
+            "SELECT url FROM articles WHERE listed_in = ? AND gone_at IS NULL", [section_url]
+        ).fetchall()
+        gone = [row[0] for row in rows if row[0] not in listed]
+        for url in gone:
+            db.execute("UPDATE articles SET gone_at = ? WHERE url = ?", [now, url])
+            if run_id is not None:
+                note_run_article(db, run_id, url, "gone")
+    for url in gone:
+        logger.info("article no longer listed in %s: %s", section_url, url)
+    return gone
