@@ -29,6 +29,7 @@ from crawler.items import (
     validate_article,
 )
 from crawler.ledger import ledger
+from crawler.reparse import reparse_from_capture
 from crawler.settings import archive_path
 from crawler.store import Archive, RunCounts
 from crawler.warc import Exchange, WarcFiles
@@ -126,12 +127,13 @@ class ArchivePipeline:
 
     def _gone(self, item: PageGone) -> None:
         assert self.archive is not None
-        if self.archive.mark_gone(item.url, self.run_id):
+        newly = self.archive.mark_gone(item.url, item.status, self.run_id)
+        if newly is None:
+            self._record(item.url, "fetch", f"HTTP {item.status} (the page was never archived)")
+        elif newly:
             self.counts["gone"] += 1
             self.stats.inc_value("partyfield/articles/gone")
             logger.info("gone from its site (HTTP %d): %s", item.status, item.url)
-        else:
-            self._record(item.url, "fetch", f"HTTP {item.status} (the page was never archived)")
 
     def _unchanged(self, url: str) -> None:
         assert self.archive is not None
@@ -139,8 +141,23 @@ class ArchivePipeline:
             self.counts["unchanged"] += 1
             self.stats.inc_value("partyfield/articles/unchanged")
             logger.info("unchanged article %s (304)", url)
+            self._reread_capture(url)
         else:
             self._record(url, "store", "answered 304 but is not in the archive")
+
+    def _reread_capture(self, url: str) -> None:
+        """A 304 is answered from the stored capture: read by an older parser, it is read again
+        with the current one (as ``partyfield reparse`` would), so a refresh brings every text
+        up to date without fetching unchanged pages."""
+        assert self.archive is not None
+        result = reparse_from_capture(self.archive, url)
+        if result is None:
+            return
+        self.stats.inc_value(f"partyfield/reparsed/{result.outcome}")
+        if result.outcome == "failed":
+            self._record(url, "reparse", result.reason)
+        elif result.outcome == "changed":
+            logger.info("reparsed article %s from its capture (%s)", url, ", ".join(result.fields))
 
     def _store(self, article: Article) -> None:
         assert self.archive is not None

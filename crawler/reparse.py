@@ -16,7 +16,7 @@ from typing import Any, Literal
 from w3lib.encoding import http_content_type_encoding
 
 from crawler.errors import PartyfieldError
-from crawler.extract import extract
+from crawler.extract import PARSER_VERSION, extract
 from crawler.extract.decode import decode_text
 from crawler.extract.textdump import parse_text_dump
 from crawler.items import Article, validate_article
@@ -81,6 +81,20 @@ def reparse(
         files.close()
         if tally.run_id is not None:
             _finish(archive, tally)
+
+
+def reparse_from_capture(archive: Archive, url: str) -> ReparseResult | None:
+    """One article read again from its capture when an older parser read its text (a 304
+    confirmed the capture is still what the site serves); None when there is nothing to do."""
+    row = archive.captured_article(url)
+    if row is None or row["capture_file"] is None or row["parser_version"] == PARSER_VERSION:
+        return None
+    files = CaptureFiles(archive.folder)
+    try:
+        with archive.db.atomic():
+            return _reparse_one(archive, files, row, dry_run=False)
+    finally:
+        files.close()
 
 
 def _reparse_one(

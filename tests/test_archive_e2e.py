@@ -138,7 +138,16 @@ def test_a_304_is_a_revisit_of_the_stored_capture(served_site: SiteFactory, tmp_
     originals = dict(
         query(db, "select url, record_id from captures where record_type = 'response'")
     )
+    before = query(db, "select url, body from articles order by url")
+    # An older parser read one article badly: the 304 is answered from its stored capture.
+    old_url = before[0][0]
+    query(db, "update articles set body = 'misread', parser_version = '2020.1' where url = ?",
+          (old_url,))  # fmt: skip
     crawl(served, db, "--refresh")
+    assert query(db, "select url, body from articles order by url") == before
+    assert query(db, "select url, body, reason, parser_version from article_versions") == [
+        (old_url, "misread", "reparse", "2020.1")
+    ]
     revisits = [r for path in warc_files(db)[1:] for r in records(path) if r.rec_type == "revisit"]
     assert len(revisits) == 4
     for revisit in revisits:

@@ -131,3 +131,36 @@ def test_article_row_round_trip(
         attachments=attachments,
     )
     assert row_to_article(article_to_row(article)) == article
+
+
+def _gone(archive: Archive) -> dict[str, str]:
+    rows = archive.db.execute("select url, gone_reason from articles where gone_at is not null")
+    return dict(rows.fetchall())
+
+
+def test_off_the_list_is_gone_until_listed_again_and_a_404_until_it_answers(
+    archive: Archive,
+) -> None:
+    section = "http://x.cn/news/12/"
+    one, two = "http://x.cn/news/1.html", "http://x.cn/news/2.html"
+    archive.store_article(make_article(url=one))
+    archive.store_article(make_article(url=two))
+    assert archive.apply_listing(section, {one, two}) == []  # both listed: now listed_in it
+    assert archive.apply_listing(section, {one}) == [two]
+    assert _gone(archive) == {two: f"not listed in {section}"}
+    assert archive.apply_listing(section, {one}) == []  # gone once, not again
+    assert archive.count_articles() == 2  # the row stays
+
+    assert archive.mark_gone(one, 404) is True and archive.mark_gone(one, 404) is False
+    assert archive.mark_gone("http://x.cn/never.html", 404) is None
+    archive.apply_listing(section, {one, two})  # listed again: back; a 404 is not undone so
+    assert _gone(archive) == {one: "HTTP 404"}
+    assert archive.mark_unchanged(one)  # the page answers again (a 304)
+    assert _gone(archive) == {}
+
+
+def test_a_stored_article_is_no_longer_gone(archive: Archive) -> None:
+    archive.store_article(make_article())
+    archive.mark_gone(make_article().url, 410)
+    archive.store_article(make_article(body="改過的正文"))
+    assert _gone(archive) == {}

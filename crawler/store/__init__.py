@@ -123,7 +123,8 @@ class Archive:
         """The article's row written; call inside a transaction (``store_article`` opens it)."""
         now = utc_now()
         row = article_to_row(article)
-        row.update(capture_id=capture_id, parser_version=PARSER_VERSION, gone_at=None)
+        row.update(capture_id=capture_id, parser_version=PARSER_VERSION, gone_at=None,
+                   gone_reason=None)  # fmt: skip
         old = read_article_row(self.db, article.url)
         if old is None:
             row.update(first_seen_at=now, last_seen_at=now, last_changed_at=now)
@@ -152,6 +153,11 @@ class Archive:
     ) -> list[dict[str, Any]]:
         """Up to ``limit`` article rows after URL ``after``, with their capture's span."""
         return provenance.captured_articles(self.db, site, since, after, limit)
+
+    def captured_article(self, url: str) -> dict[str, Any] | None:
+        """The article row of ``url`` with its capture's span, as ``captured_articles``."""
+        found = provenance.captured_articles(self.db, None, None, "", 1, url=url)
+        return found[0] if found else None
 
     def would_change(self, article: Article, old: dict[str, Any]) -> list[str]:
         """The fields ``reparsed(article, old)`` would change, writing nothing."""
@@ -203,8 +209,8 @@ class Archive:
         """``id → "<id> (warc/<file>@<offset>)"`` for the captures that exist."""
         return provenance.capture_locations(self.db, capture_ids)
 
-    def mark_gone(self, url: str, run_id: int | None = None) -> bool:
-        return provenance.mark_gone(self.db, url, run_id)
+    def mark_gone(self, url: str, status: int, run_id: int | None = None) -> bool | None:
+        return provenance.mark_gone(self.db, url, status, run_id)
 
     def apply_listing(
         self, section_url: str, listed: set[str], run_id: int | None = None

@@ -38,11 +38,17 @@ def capture_row(db: sqlite_utils.Database, capture_id: int) -> dict[str, Any] | 
 
 
 def captured_articles(
-    db: sqlite_utils.Database, site: str | None, since: str | None, after: str, limit: int
+    db: sqlite_utils.Database,
+    site: str | None,
+    since: str | None,
+    after: str,
+    limit: int,
+    url: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Article rows by URL, from the first after ``after``, each with where its capture is
-    (``capture_file``, ``capture_offset``, ``capture_length``; null when it has none)."""
-    where, params = ["a.url > ?"], [after]
+    """Article rows by URL, from the first after ``after`` (or the one of ``url``), each with
+    where its capture is (``capture_file``, ``capture_offset``, ``capture_length``; null when
+    it has none)."""
+    where, params = (["a.url = ?"], [url]) if url else (["a.url > ?"], [after])
     if site:
         where.append("a.site = ?")
         params.append(site)
@@ -92,29 +98,36 @@ def article_capture(db: sqlite_utils.Database, url: str) -> CaptureRef | None:
     return ref_of_row(found) if found else None
 
 
-def mark_gone(db: sqlite_utils.Database, url: str, run_id: int | None) -> bool:
-    """The article's page answers 404/410: ``gone_at`` set (the first time), and the run
-    notes it. False when the URL is not an archived article."""
+def mark_gone(db: sqlite_utils.Database, url: str, status: int, run_id: int | None) -> bool | None:
+    """The article's page answers 404/410: ``gone_at`` set and the run notes it. True when
+    newly gone, False when it was gone already, None when the URL is not archived."""
     with db.atomic():
-        cursor = db.execute(
-            "UPDATE articles SET gone_at = coalesce(gone_at, ?) WHERE url = ?", [utc_now(), url]
-        )
-        if cursor.rowcount and run_id is not None:
+        row = db.execute("SELECT gone_at FROM articles WHERE url = ?", [url]).fetchone()
+        if row is None:
+            return None
+        if row[0] is not None:
+            return False
+        db.execute("UPDATE articles SET gone_at = ?, gone_reason = ? WHERE url = ?",
+                   [utc_now(), f"HTTP {status}", url])  # fmt: skip
+        if run_id is not None:
             note_run_article(db, run_id, url, "gone")
-    return cursor.rowcount > 0
+    return True
 
 
-def clear_gone(db: sqlite_utils.Database, urls: list[str]) -> list[str]:
-    """Articles seen again: ``gone_at`` cleared; the URLs it was set on."""
+def clear_gone(
+    db: sqlite_utils.Database, urls: list[str], *, unlisted_only: bool = False
+) -> list[str]:
+    """Articles seen again: ``gone_at`` cleared; the URLs it was set on. With
+    ``unlisted_only``, only those gone for being off their list (listed again, they are back;
+    a page that answered 404 is back only when it answers)."""
     back: list[str] = []
+    only = " AND gone_reason LIKE 'not listed%'" if unlisted_only else ""
     for start in range(0, len(urls), 500):
         chunk = urls[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        rows = db.execute(
-            f"SELECT url FROM articles WHERE gone_at IS NOT NULL AND url IN ({marks})", chunk
-        ).fetchall()
-        back += [row[0] for row in rows]
-        db.execute(f"UPDATE articles SET gone_at = NULL WHERE url IN ({marks})", chunk)
+        where = f"gone_at IS NOT NULL{only} AND url IN ({marks})"
+        back += [row[0] for row in db.execute(f"SELECT url FROM articles WHERE {where}", chunk)]
+        db.execute(f"UPDATE articles SET gone_at = NULL, gone_reason = NULL WHERE {where}", chunk)
     for url in back:
         logger.info("article is back on its site: %s", url)
     return back
@@ -123,8 +136,9 @@ def clear_gone(db: sqlite_utils.Database, urls: list[str]) -> list[str]:
 def apply_listing(
     db: sqlite_utils.Database, section_url: str, listed: set[str], run_id: int | None
 ) -> list[str]:
-    """A complete walk of a section listed ``listed``: those archived are ``listed_in`` it,
-    and its archived articles it no longer lists are gone. Returns the newly gone URLs."""
+    """A complete walk of a section listed ``listed``: those archived are ``listed_in`` it
+    (and back, if they were gone for being off it), and its archived articles it no longer
+    lists are gone. Returns the newly gone URLs."""
     now = utc_now()
     urls = sorted(listed)
     with db.atomic():
@@ -133,12 +147,14 @@ def apply_listing(
             marks = ",".join("?" * len(chunk))
             db.execute(f"UPDATE articles SET listed_in = ? WHERE url IN ({marks})",
                        [section_url, *chunk])  # fmt: skip
+        clear_gone(db, urls, unlisted_only=True)
         rows = db.execute(
             "SELECT url FROM articles WHERE listed_in = ? AND gone_at IS NULL", [section_url]
         ).fetchall()
         gone = [row[0] for row in rows if row[0] not in listed]
         for url in gone:
-            db.execute("UPDATE articles SET gone_at = ? WHERE url = ?", [now, url])
+            db.execute("UPDATE articles SET gone_at = ?, gone_reason = ? WHERE url = ?",
+                       [now, f"not listed in {section_url}", url])  # fmt: skip
             if run_id is not None:
                 note_run_article(db, run_id, url, "gone")
     for url in gone:

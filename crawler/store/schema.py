@@ -76,6 +76,7 @@ NEW_ARTICLE_COLUMNS = {
     "capture_id": int,  # captures.id the current text was extracted from
     "parser_version": str,  # crawler.extract.PARSER_VERSION that extracted it
     "gone_at": str,  # UTC: the site stopped showing the article (404/410, or off its list)
+    "gone_reason": str,  # "HTTP 404", "HTTP 410" or "not listed in <section URL>"
     "listed_in": str,  # the section (start URL) whose complete walk last listed it
 }
 NEW_VERSION_COLUMNS = {
