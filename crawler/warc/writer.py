@@ -50,9 +50,7 @@ class WarcFiles:
         self._rotate_when_full()
         response = self._response_record(exchange)
         ref = self._write(response, "response", exchange.url, exchange.status, exchange.fetched_at)
-        self._write(
-            self._request_record(exchange), "request", exchange.url, None, exchange.fetched_at
-        )
+        self._write_request(exchange)
         return ref
 
     def write_revisit(self, exchange: Exchange, refers_to: CaptureRef) -> CaptureRef:
@@ -73,9 +71,7 @@ class WarcFiles:
             http_headers=_http_response_headers(exchange),
         )  # fmt: skip
         ref = self._write(record, "revisit", exchange.url, exchange.status, exchange.fetched_at)
-        self._write(
-            self._request_record(exchange), "request", exchange.url, None, exchange.fetched_at
-        )
+        self._write_request(exchange)
         return ref
 
     def write_resource(self, url: str, data: bytes, content_type: str, at: datetime) -> CaptureRef:
@@ -105,6 +101,10 @@ class WarcFiles:
             length=len(exchange.body), warc_headers_dict=headers,
             http_headers=_http_response_headers(exchange),
         )  # fmt: skip
+
+    def _write_request(self, exchange: Exchange) -> None:
+        record = self._request_record(exchange)
+        self._write(record, "request", exchange.url, None, exchange.fetched_at)
 
     def _request_record(self, exchange: Exchange) -> Any:
         path = _request_target(exchange.url)
