@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -64,3 +66,16 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
+    """Poll ``condition`` (an archive another process is writing) until it holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except sqlite3.Error:
+            pass  # the database is being created
+        time.sleep(0.05)
+    raise AssertionError("condition not reached in time")

@@ -12,7 +12,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from base64 import b32encode
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,7 @@ from crawler.demo.server import serve
 from crawler.demo.site import SiteSpec, build_site
 from crawler.extract import extract
 from crawler.items import Article
-from tests.conftest import ServedSite, run_cli
+from tests.conftest import ServedSite, run_cli, wait_for
 from tests.test_crawl_e2e import assert_archive_matches
 
 SiteFactory = Callable[..., ServedSite]
@@ -325,11 +324,7 @@ def test_a_killed_crawl_leaves_readable_warc_files(
     process = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if db.exists() and query(db, "select count(*) from articles")[0][0] >= 5:
-                break
-            time.sleep(0.1)
+        wait_for(lambda: db.exists() and query(db, "select count(*) from articles")[0][0] >= 5)
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)

@@ -18,7 +18,7 @@ import pytest
 from crawler.demo.site import SiteSpec, build_site
 from crawler.errors import ConfigError
 from crawler.sites import load_sites
-from tests.conftest import ServedSite, run_cli
+from tests.conftest import ServedSite, run_cli, wait_for
 from tests.test_crawl_e2e import assert_archive_matches
 
 SiteFactory = Callable[..., ServedSite]
@@ -128,7 +128,7 @@ def test_killed_run_resumes_without_loss(served_site: SiteFactory, tmp_path: Pat
         args, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        _wait_for(lambda: db.exists() and query(db, "select count(*) from articles")[0][0] >= 5)
+        wait_for(lambda: db.exists() and query(db, "select count(*) from articles")[0][0] >= 5)
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
@@ -153,7 +153,7 @@ def test_concurrent_crawl_is_refused(served_site: SiteFactory, tmp_path: Path) -
         args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        _wait_for(lambda: Path(f"{db}.lock").exists() and Path(f"{db}.lock").read_text() != "")
+        wait_for(lambda: Path(f"{db}.lock").exists() and Path(f"{db}.lock").read_text() != "")
         started = time.monotonic()
         second = run_cli("crawl", served.start_url, "--db", str(db), cwd=tmp_path, timeout=60)
         assert time.monotonic() - started < 15
@@ -201,18 +201,6 @@ def test_bad_sites_files_are_named(tmp_path: Path, toml: str, message: str) -> N
     path.write_text(toml, "utf-8")
     with pytest.raises(ConfigError, match=re.escape(message)):
         load_sites(path)
-
-
-def _wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except sqlite3.Error:
-            pass  # the database is being created
-        time.sleep(0.05)
-    raise AssertionError("condition not reached in time")
 
 
 def test_progress_lines_while_crawling(served_site: SiteFactory, tmp_path: Path) -> None:
