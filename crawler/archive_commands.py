@@ -30,7 +30,7 @@ def cmd_reparse(args: argparse.Namespace) -> int:
     done = "would change" if args.dry_run else "changed"
     print(
         f"{counts['changed']} {done}, {counts['unchanged']} unchanged, {counts['failed']} failed"
-        f", {counts['uncaptured']} without a capture (archived before WARC capture)"
+        f", {counts['uncaptured']} without a capture"
         + (f"; run {tally.run_id}" if tally.run_id else "")
     )
     if counts["failed"]:
