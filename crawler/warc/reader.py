@@ -57,11 +57,18 @@ class CaptureFiles:
         self._open.clear()
 
 
+GZIP_MAGIC = b"\x1f\x8b"  # every record partyfield writes is a gzip member of its own
+
+
 def page_of_record(data: bytes, warc_file: str, offset: int, url: str) -> StoredPage:
     where = f"{warc_file} at byte {offset}"
+    if not data.startswith(GZIP_MAGIC):
+        raise CaptureError(url, f"unreadable capture in {where}: no gzip member starts there")
     try:
         for record in ArchiveIterator(io.BytesIO(data)):
             target = record.rec_headers.get_header("WARC-Target-URI")
+            if target is None:
+                raise CaptureError(url, f"unreadable capture in {where}: not a WARC record")
             if target != url:
                 raise CaptureError(url, f"the record in {where} is of {target}, not this page")
             if record.http_headers is not None:
