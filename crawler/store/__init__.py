@@ -161,16 +161,15 @@ class Archive:
 
     def would_change(self, article: Article, old: dict[str, Any]) -> list[str]:
         """The fields ``reparsed(article, old)`` would change, writing nothing."""
-        return [column for column in _changed_columns(article, old) if column != "content_hash"]
+        _row, changed = _reparsed_row(article, old)
+        return [column for column in changed if column != "content_hash"]
 
     def reparsed(self, article: Article, old: dict[str, Any]) -> list[str]:
         """Store what the current code reads from an article's own capture, given its row
         ``old``: the fields that changed (none: only ``parser_version`` moves). A changed
         article's previous text goes to ``article_versions`` with reason ``reparse``; its seen
         times stay. Call inside ``self.db.atomic()`` (reparse commits in batches)."""
-        row = article_to_row(article)
-        _keep_old_when_missing(row, old)
-        changed = [column for column, value in row.items() if old[column] != value]
+        row, changed = _reparsed_row(article, old)
         if not changed and old["parser_version"] == PARSER_VERSION:
             return []
         row["parser_version"] = PARSER_VERSION
@@ -381,7 +380,8 @@ def _keep_old_when_missing(row: dict[str, Any], old: dict[str, Any]) -> None:
             row[column] = old[column]
 
 
-def _changed_columns(article: Article, old: dict[str, Any]) -> list[str]:
+def _reparsed_row(article: Article, old: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The row a reparse would write over ``old``, and the columns whose value it changes."""
     row = article_to_row(article)
     _keep_old_when_missing(row, old)
-    return [column for column, value in row.items() if old[column] != value]
+    return row, [column for column, value in row.items() if old[column] != value]

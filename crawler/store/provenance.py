@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crawler.store.schema import note_run_article, utc_now
+from crawler.store.schema import note_run_article, row_dicts, utc_now
 from crawler.warc import CaptureRef
 
 logger = logging.getLogger(__name__)
@@ -32,9 +32,8 @@ def capture_id_of(db: sqlite_utils.Database, record_id: str) -> int | None:
 
 
 def capture_row(db: sqlite_utils.Database, capture_id: int) -> dict[str, Any] | None:
-    cursor = db.execute("SELECT * FROM captures WHERE id = ?", [capture_id])
-    found = cursor.fetchone()
-    return dict(zip([c[0] for c in cursor.description], found, strict=True)) if found else None
+    found = row_dicts(db.execute("SELECT * FROM captures WHERE id = ?", [capture_id]))
+    return found[0] if found else None
 
 
 def captured_articles(
@@ -62,8 +61,7 @@ def captured_articles(
         "ORDER BY a.url LIMIT ?",
         [*params, limit],
     )
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return row_dicts(cursor)
 
 
 def capture_locations(db: sqlite_utils.Database, capture_ids: list[int]) -> dict[int, str]:

@@ -20,6 +20,7 @@ Tables:
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
@@ -199,10 +200,15 @@ def _create_captures(db: sqlite_utils.Database) -> None:
     db.table("runs").add_column("gone", int, not_null_default=0)
 
 
+def row_dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    """A query's rows as column → value dicts."""
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def read_article_row(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
-    cursor = db.execute("SELECT * FROM articles WHERE url = ?", [url])
-    found = cursor.fetchone()
-    return dict(zip([c[0] for c in cursor.description], found, strict=True)) if found else None
+    found = row_dicts(db.execute("SELECT * FROM articles WHERE url = ?", [url]))
+    return found[0] if found else None
 
 
 def insert_article_row(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
