@@ -41,6 +41,7 @@ RETRY_ENABLED = True  # retry timeouts and 5xx answers
 RETRY_TIMES = 2  # retries per request after the first try
 COOKIES_ENABLED = False  # the portals need none
 TELNETCONSOLE_ENABLED = False  # no listening port on scheduled hosts
+REMOTE_CONTROL_ENABLED = False  # nor Scrapy's remote-control HTTP server (on by default)
 LOG_LEVEL = "INFO"  # one line per event; DEBUG shows every request
 SPIDER_MIDDLEWARES = {  # skip what the archive already has (see crawler/incremental.py)
     "crawler.incremental.IncrementalMiddleware": 950,
