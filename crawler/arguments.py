@@ -108,7 +108,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print progress lines on stderr (default: when stderr is a terminal)",
     )
+    crawl.add_argument(
+        "--redis",
+        metavar="URL",
+        help="coordinate a crawl shared with `partyfield worker`s: redis://HOST:PORT/DB",
+    )
     _settings_option(crawl)
+
+    worker = commands.add_parser(
+        "worker", help="fetch pages for a shared crawl (`crawl --redis`) on this machine"
+    )
+    worker.add_argument("--redis", required=True, metavar="URL", help="redis://HOST:PORT/DB")
+    _settings_option(worker)
 
     discover = commands.add_parser(
         "discover", help="find the party columns of sites from their front pages"

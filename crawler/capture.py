@@ -6,7 +6,8 @@ request with the headers that went out. It turns the two into an ``Exchange``, n
 record in the request's meta (the spider copies that onto the article) and hands it on with
 the ``exchange_captured`` signal: the archive pipeline, the archive's only writer, writes it.
 robots.txt, list pages (list.do POSTs with their bodies), redirects and error answers pass
-through here like article pages do.
+through here like article pages do. In a shared crawl, a leased request's exchanges go to the
+coordinator with its outcome instead (``crawler.shared.results``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 
+from crawler.shared.results import META_TICKET
 from crawler.warc import Exchange
 
 exchange_captured = object()  # a Scrapy signal; sent with ``exchange=Exchange``
@@ -41,7 +43,11 @@ class CaptureMiddleware:
     ) -> Response:
         exchange = exchange_of(request, response, datetime.now(UTC))
         request.meta[META_CAPTURE] = exchange.record_id
-        self.crawler.signals.send_catch_log(exchange_captured, exchange=exchange)
+        ticket = request.meta.get(META_TICKET)
+        if ticket is not None:  # a shared crawl's leased request: it travels with the outcome
+            ticket.exchanges.append(exchange)
+        else:
+            self.crawler.signals.send_catch_log(exchange_captured, exchange=exchange)
         return response
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -20,7 +21,7 @@ from typing import Any
 
 from crawler.archive_commands import cmd_history, cmd_reparse
 from crawler.arguments import build_parser, db_of, existing_db, host_of
-from crawler.errors import ArchiveLocked, ConfigError, PartyfieldError
+from crawler.errors import ArchiveLocked, ConfigError, PartyfieldError, SharedCrawlError
 from crawler.extract.urls import check_start_url
 from crawler.logs import log_to_stderr, show_progress
 from crawler.report import (
@@ -55,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), EXIT_LOCKED)
     except PartyfieldError as exc:
         return _fail(f"{exc.stage} failed for {exc.url}: {exc.reason}", EXIT_FAILED)
+    except SharedCrawlError as exc:
+        return _fail(str(exc), EXIT_FAILED)
 
 
 def _fail(message: str, code: int) -> int:
@@ -74,11 +77,17 @@ def _mark_abandoned_runs(db: Path) -> None:
         archive.close()
 
 
-def _crawl(urls: list[str], db: Path, overrides: dict[str, Any], resume: bool = False) -> RunReport:
+def _crawl(
+    urls: list[str],
+    db: Path,
+    overrides: dict[str, Any],
+    resume: bool = False,
+    redis_url: str | None = None,
+) -> RunReport:
     """Run one crawl and report it as the archive recorded it."""
     from crawler.runner import run_crawl  # Scrapy and Twisted load only for crawling commands
 
-    run_id = run_crawl(urls, db, overrides, resume=resume)
+    run_id = run_crawl(urls, db, overrides, resume=resume, redis_url=redis_url)
     if run_id is None:
         raise ConfigError("the crawl did not start (see the log above)")
     sites = sorted({host_of(url) for url in urls})
@@ -136,11 +145,15 @@ def _warn(message: str) -> None:
 def cmd_crawl(args: argparse.Namespace) -> int:
     db = db_of(args)
     urls, overrides = _crawl_plan(args)
+    if args.redis:
+        from crawler.shared.link import check_redis_url, connect
+
+        connect(check_redis_url(args.redis))  # unreachable or not a Redis: say so now
     if args.progress or sys.stderr.isatty():
         show_progress()
     with archive_lock(db):
         _mark_abandoned_runs(db)
-        report = _crawl(urls, db, overrides, resume=args.resume)
+        report = _crawl(urls, db, overrides, resume=args.resume, redis_url=args.redis)
     _print_run(report, db)
     run = report.run
     if run["status"] != "ok":
@@ -150,6 +163,19 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             f"{stored} archived",
             EXIT_FAILED,
         )
+    return EXIT_OK
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from crawler.runner import project_settings
+    from crawler.shared.link import check_redis_url
+    from crawler.shared.setup import run_worker
+
+    overrides = check_overrides(dict(args.settings), _warn)
+    settings = project_settings(Path(os.devnull), overrides)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    why = run_worker(settings, check_redis_url(args.redis))
+    print(f"worker stopped ({why or 'signal'})", file=sys.stderr)
     return EXIT_OK
 
 
@@ -338,6 +364,7 @@ COMMANDS: dict[str, Command] = {
     "import": cmd_import,
     "reparse": cmd_reparse,
     "history": cmd_history,
+    "worker": cmd_worker,
 }
 
 

@@ -55,3 +55,12 @@ class ConfigError(Exception):
 
 class ArchiveLocked(Exception):
     """Another crawl holds the archive's lock."""
+
+
+class SharedCrawlError(Exception):
+    """A shared crawl cannot go on: Redis unreachable, not a Redis, or another version."""
+
+    def __init__(self, redis_url: str, reason: str) -> None:
+        super().__init__(f"{redis_url}: {reason}")
+        self.redis_url = redis_url
+        self.reason = reason

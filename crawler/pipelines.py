@@ -88,10 +88,13 @@ class ArchivePipeline:
         self.warc = WarcFiles(self.archive.folder, self.run_id, max_bytes=self.warc_max_bytes)
         logger.info("run %s archiving into %s", self.run_id, self.db_path)
 
-    def exchange_captured(self, exchange: Exchange) -> None:
+    def exchange_captured(self, exchange: Exchange, once: bool = False) -> None:
         """One exchange into the WARC files, then its ``captures`` row: a row never points at
-        bytes that are not written. A 304 is a revisit of the capture the article came from."""
+        bytes that are not written. A 304 is a revisit of the capture the article came from.
+        With ``once`` (an exchange a shared crawl may deliver twice) a kept one is skipped."""
         assert self.archive is not None and self.warc is not None
+        if once and self.archive.capture_id_of(exchange.record_id) is not None:
+            return
         try:
             original = (
                 self.archive.capture_of_article(exchange.url) if exchange.status == 304 else None
@@ -199,6 +202,7 @@ class ArchivePipeline:
         self.archive.keep_validators(self.validators)  # one write; a lost one costs a full GET
         stats = self.stats.get_stats()
         requests = int(stats.get("downloader/request_count", 0))
+        requests += int(stats.get("partyfield/shared/remote_requests", 0))  # other machines
         status = run_status(reason, self.counts, self.max_error_ratio)
         self.stats.set_value("partyfield/status", status)
         if status == "ok" and not self.counts["errors"]:

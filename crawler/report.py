@@ -61,7 +61,18 @@ def detail_lines(report: RunReport, limit: int | None = SHOWN_AT_MOST) -> list[s
         lines += _more(len(urls), limit, report.run["id"])
     lines += [f"  {e['stage']:8} {e['url']}  {e['reason']}" for e in report.errors[:limit]]
     lines += _more(len(report.errors), limit, report.run["id"])
+    shares = fetched_by(report.stats)
+    if shares:
+        lines.append("  fetched  " + ", ".join(f"{plural(n, 'page')} by {p}" for p, n in shares))
     return lines
+
+
+def fetched_by(stats: dict[str, Any]) -> list[tuple[str, int]]:
+    """The processes of a shared crawl (``host:pid``) and the pages each fetched, most first."""
+    prefix, suffix = "partyfield/workers/", "/pages"
+    shares = [(key[len(prefix) : -len(suffix)], int(value)) for key, value in stats.items()
+              if key.startswith(prefix) and key.endswith(suffix)]  # fmt: skip
+    return sorted(shares, key=lambda share: (-share[1], share[0]))
 
 
 def _more(count: int, limit: int | None, run_id: int) -> list[str]:
@@ -78,13 +89,20 @@ def interrupted_hint(report: RunReport) -> str | None:
 
 
 def format_runs(rows: list[dict[str, Any]]) -> str:
-    """A plain text table of runs, newest first."""
-    table = [list(RUN_COLUMNS)] + [[_cell(row[c]) for c in RUN_COLUMNS] for row in rows]
-    widths = [max(len(line[i]) for line in table) for i in range(len(RUN_COLUMNS))]
+    """A plain text table of runs, newest first; ``processes`` counts a shared crawl's
+    coordinator and workers."""
+    header = [*RUN_COLUMNS, "processes"]
+    table = [header] + [[*(_cell(row[c]) for c in RUN_COLUMNS), _processes(row)] for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     return "\n".join(
         "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
         for line in table
     )
+
+
+def _processes(row: dict[str, Any]) -> str:
+    shares = fetched_by(json.loads(row.get("stats") or "{}"))
+    return str(len(shares)) if shares else "1"
 
 
 def _cell(value: Any) -> str:

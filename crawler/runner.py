@@ -59,26 +59,59 @@ def run_crawl(
     overrides: dict[str, Any] | None = None,
     *,
     resume: bool = False,
+    redis_url: str | None = None,
 ) -> int | None:
     """Crawl ``start_urls`` into ``db_path``; returns the ``runs`` id (None if never opened).
+    With ``redis_url``, as the coordinator of a crawl shared with workers (crawler.shared).
 
     Blocks until the crawl ends. Twisted's reactor runs once per process, so call this once.
     """
+    if redis_url:
+        return _run_shared_crawl(start_urls, db_path, overrides, resume, redis_url)
     jobs = job_dir(db_path, start_urls)
     prepare_job_dir(jobs, resume)
     settings = project_settings(db_path, {"JOBDIR": str(jobs), **(overrides or {})})
-    # The caller owns logging (partyfield's CLI installs one handler on stderr).
-    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(PartySpider)
-    process.crawl(crawler, start_urls=start_urls)
-    _stop_promptly_on_signals(crawler)
-    process.start(install_signal_handlers=False)
-    stats = crawler.stats.get_stats() if crawler.stats else {}
+    stats = _run(settings, PartySpider, start_urls)
     if stats.get("finish_reason") == "finished":
         shutil.rmtree(jobs, ignore_errors=True)
     run_id = stats.get("partyfield/run_id")
     return int(run_id) if run_id is not None else None
+
+
+def _run_shared_crawl(
+    start_urls: list[str],
+    db_path: Path,
+    overrides: dict[str, Any] | None,
+    resume: bool,
+    redis_url: str,
+) -> int | None:
+    """The coordinator's run: its queue lives in Redis, so it needs no JOBDIR."""
+    from crawler.shared.coordinator import prepare_crawl
+    from crawler.shared.setup import shared_settings
+    from crawler.shared.spiders import SharedPartySpider
+
+    settings = project_settings(db_path, overrides)
+    shared_settings(settings, redis_url, "coordinator")
+    claim, carried = prepare_crawl(settings, str(db_path), resume)
+    settings.set("PARTYFIELD_CLAIM", claim.token, priority="cmdline")
+    settings.set("PARTYFIELD_SHARED_CARRIED", carried, priority="cmdline")
+    try:
+        stats = _run(settings, SharedPartySpider, start_urls)
+    finally:
+        claim.release()
+    run_id = stats.get("partyfield/run_id")
+    return int(run_id) if run_id is not None else None
+
+
+def _run(settings: Settings, spider_class: type[PartySpider], start_urls: list[str]) -> Any:
+    # The caller owns logging (partyfield's CLI installs one handler on stderr).
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(spider_class)
+    process.crawl(crawler, start_urls=start_urls)
+    stop_promptly_on_signals(crawler)
+    process.start(install_signal_handlers=False)
+    return crawler.stats.get_stats() if crawler.stats else {}
 
 
 def run_discover(front_pages: list[str], overrides: dict[str, Any] | None = None) -> list[Any]:
@@ -97,12 +130,12 @@ def run_discover(front_pages: list[str], overrides: dict[str, Any] | None = None
     # weak=False: the signal dispatcher would otherwise drop this function at once.
     crawler.signals.connect(keep, signal=signals.item_scraped, weak=False)
     process.crawl(crawler, front_pages=front_pages)
-    _stop_promptly_on_signals(crawler)
+    stop_promptly_on_signals(crawler)
     process.start(install_signal_handlers=False)
     return found
 
 
-def _stop_promptly_on_signals(crawler: Crawler) -> None:
+def stop_promptly_on_signals(crawler: Crawler) -> None:
     """SIGINT / SIGTERM stop the crawl within a few seconds, whatever it is doing.
 
     Scrapy's own handler waits for every page in flight (up to DOWNLOAD_TIMEOUT); here they get

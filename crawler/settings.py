@@ -20,6 +20,13 @@ PARTYFIELD_PROGRESS_INTERVAL = 10.0  # seconds between progress lines in the log
 PARTYFIELD_RETRY_PAUSE = 15.0  # seconds before failed pages get their one more try, at the end
 PARTYFIELD_WARC = True  # keep every exchange as WARC records in warc/ beside the archive
 PARTYFIELD_WARC_MAX_BYTES = 1024**3  # a run's WARC file passing this size is followed by a new one
+PARTYFIELD_REDIS = ""  # redis://HOST:PORT/DB of a shared crawl (`crawl --redis`, `worker --redis`)
+PARTYFIELD_LEASE_SECONDS = 120.0  # a shared request a process took goes back after this unrenewed
+# Set by `crawl --redis` and `worker` for their own process, never by hand:
+PARTYFIELD_SHARED_ROLE = ""  # "coordinator" or "worker"
+PARTYFIELD_HOLDER = ""  # this process's name in the shared crawl (host:pid)
+PARTYFIELD_CLAIM = ""  # the coordinator's claim on the Redis database
+PARTYFIELD_SHARED_CARRIED = 0  # requests a killed coordinator left in Redis (--resume)
 USER_AGENT = (
     "partyfield/0.1 (+https://github.com/partyfield/partyfield)"  # own value wins over the contact
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 
 from crawler.demo.families import FamilySpec, build_family_site
 from crawler.demo.server import SiteServer, serve
@@ -79,3 +82,42 @@ def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
             pass  # the database is being created
         time.sleep(0.05)
     raise AssertionError("condition not reached in time")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[int]:
+    """A real redis-server on a free loopback port, persistence off; its port."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (.ci/run installs it)")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port, socket_connect_timeout=1)
+    wait_for(lambda: _answers(client), timeout=10)
+    yield port
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _answers(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.ConnectionError:
+        return False
+
+
+@pytest.fixture
+def redis_url(redis_server: int) -> str:
+    """The URL of an emptied database of the test Redis."""
+    redis.Redis(port=redis_server).flushall()
+    return f"redis://127.0.0.1:{redis_server}/0"

@@ -181,8 +181,9 @@ def test_sites_file_and_runs_table(served_site: SiteFactory, tmp_path: Path) -> 
     table = run_cli("runs", "--db", str(db), cwd=tmp_path, timeout=60)
     header, row = table.stdout.splitlines()
     columns = "id kind started_at finished_at status requests new updated unchanged gone errors"
-    assert header.split() == columns.split()
+    assert header.split() == [*columns.split(), "processes"]
     assert row.split()[:2] == ["1", "crawl"] and row.split()[4:7] == ["ok", "13", "7"]
+    assert row.split()[-1] == "1"  # one machine
 
 
 @pytest.mark.parametrize(

@@ -69,11 +69,12 @@ class PartySpider(Spider):
     name = "party"
     retry_pause = 15.0  # PARTYFIELD_RETRY_PAUSE
     transient_errors: tuple[type[BaseException], ...] = ()  # RETRY_EXCEPTIONS
+    needs_start_urls = True  # a shared crawl's worker has none: it takes requests from Redis
 
     def __init__(self, start_url: str | None = None, start_urls: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.start_urls = split_urls(start_url) + split_urls(start_urls)
-        if not self.start_urls:
+        if not self.start_urls and self.needs_start_urls:
             raise ConfigError("no start URL: pass -a start_url=URL (a section list page)")
         for url in self.start_urls:
             check_start_url(url)
@@ -81,6 +82,7 @@ class PartySpider(Spider):
         self.awaiting_last_try: list[tuple[Request, str]] = []  # (request, why it failed)
         self.walks = SectionWalks()
         self._last_try_call: Any = None
+        self.outcome_sink: list[Outcome] | None = None  # set: outcomes go there, not to stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PartySpider:
@@ -345,6 +347,9 @@ class PartySpider(Spider):
         logger.info("not following %s: another site", url)
 
     def _outcome(self, outcome: Outcome) -> None:
+        if self.outcome_sink is not None:  # a shared crawl: counted where the outcome lands
+            self.outcome_sink.append(outcome)
+            return
         self.crawler.stats.inc_value(outcome_key(outcome))
 
     def _failed(self, url: str, stage: Stage, reason: str) -> PageFailure:

@@ -1,0 +1,249 @@
+"""A crawl shared over Redis: a coordinator (`crawl --redis`) and workers (`worker`) as real
+processes, a real redis-server, fixture sites over real HTTP on 127.0.0.1. What must hold: the
+archive equals a single-machine crawl's, a worker or coordinator killed with -9 loses nothing,
+and one per-site delay holds across all the processes."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from crawler.demo.site import SiteSpec
+from crawler.shared.link import CrawlKeys
+from tests.conftest import ROOT, ServedSite, free_port, run_cli, wait_for
+from tests.test_crawl_e2e import assert_archive_matches
+
+SiteFactory = Callable[..., ServedSite]
+FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
+COMPARED = ("url", "site", "section", "title", "category", "author", "source", "published_at",
+            "views", "summary", "body", "body_html", "images", "attachments", "content_hash")  # fmt: skip
+
+
+def start(*args: str, cwd: Path) -> subprocess.Popen[str]:
+    """``partyfield ARGS`` as a background process (stderr kept for the assertion messages)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "--log-level", "INFO", *args],
+        cwd=ROOT if cwd is None else cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.fixture
+def workers(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """Factory of worker processes, each returned once it waits for requests; every one left
+    is stopped with SIGTERM at the end."""
+    started: list[subprocess.Popen[str]] = []
+
+    def make(redis_url: str, *settings: str) -> subprocess.Popen[str]:
+        process = start("worker", "--redis", redis_url, *settings, cwd=tmp_path)
+        started.append(process)
+        client = redis.Redis.from_url(redis_url)
+        wait_for(lambda: client.hexists(CrawlKeys().workers, holder(process)), timeout=60)
+        return process
+
+    yield make
+    for process in started:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in started:
+        process.communicate(timeout=30)
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    return err
+
+
+def rows(db: Path) -> dict[str, tuple[Any, ...]]:
+    with sqlite3.connect(db) as conn:
+        found = conn.execute(f"select {', '.join(COMPARED)} from articles order by url")
+        return {row[0]: row for row in found}
+
+
+def last_run(db: Path) -> dict[str, Any]:
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        run = dict(conn.execute("select * from runs order by id desc limit 1").fetchone())
+    run["stats"] = json.loads(run["stats"])
+    return run
+
+
+def pages_by_process(run: dict[str, Any]) -> dict[str, int]:
+    prefix = "partyfield/workers/"
+    return {key[len(prefix) : -len("/pages")]: value for key, value in run["stats"].items()
+            if key.startswith(prefix)}  # fmt: skip
+
+
+def holder(process: subprocess.Popen[str]) -> str:
+    return f"{os.uname().nodename}:{process.pid}"
+
+
+def test_a_coordinator_and_two_workers_archive_what_one_machine_does(
+    served_site: SiteFactory, tmp_path: Path, redis_url: str, workers: Callable[..., Any]
+) -> None:
+    served = served_site(SiteSpec(page_size=5, response_delay=0.1))
+    alone = tmp_path / "alone" / "party.db"
+    single = run_cli("crawl", served.start_url, "--db", str(alone), *FAST, cwd=tmp_path)
+    assert single.returncode == 0, single.stderr
+
+    first, second = workers(redis_url, *FAST), workers(redis_url, *FAST)
+    shared = tmp_path / "shared" / "party.db"
+    # The coordinator itself fetches two pages at a time, the site allows six: the workers
+    # get their share whatever the timing.
+    result = run_cli("crawl", served.start_url, "--db", str(shared), "--redis", redis_url, *FAST,
+                     "-s", "CONCURRENT_REQUESTS=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=6",
+                     cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "24 new" in result.stdout
+
+    assert rows(shared) == rows(alone)
+    assert_archive_matches(shared, served)
+    run = last_run(shared)
+    fetched = pages_by_process(run)
+    assert fetched.get(holder(first), 0) > 0 and fetched.get(holder(second), 0) > 0, fetched
+    assert run["stats"]["partyfield/ledger/unaccounted"] == 0
+    remote = fetched[holder(first)] + fetched[holder(second)]
+    assert run["requests"] == run["stats"]["downloader/request_count"] + remote
+    with sqlite3.connect(shared) as conn:  # every article points at its WARC record
+        assert conn.execute(
+            "select count(*) from articles where capture_id is null"
+        ).fetchone() == (0,)
+    shown = run_cli("runs", "--db", str(shared), "--show", str(run["id"]), cwd=tmp_path)
+    assert holder(first) in shown.stdout and holder(second) in shown.stdout, shown.stdout
+    stop(first), stop(second)
+
+
+def test_a_worker_killed_mid_crawl_loses_no_article(
+    served_site: SiteFactory, tmp_path: Path, redis_url: str, workers: Callable[..., Any]
+) -> None:
+    served = served_site(SiteSpec(page_size=5, response_delay=0.4))
+    lease = ("-s", "PARTYFIELD_LEASE_SECONDS=2")
+    doomed, survivor = workers(redis_url, *FAST, *lease), workers(redis_url, *FAST, *lease)
+    db = tmp_path / "party.db"
+    coordinator = start("crawl", served.start_url, "--db", str(db), "--redis", redis_url, *FAST,
+                        *lease, "-s", "CONCURRENT_REQUESTS=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+                        cwd=tmp_path)  # fmt: skip
+    client = redis.Redis.from_url(redis_url)
+    wait_for(lambda: holder(doomed).encode() in client.hvals(CrawlKeys().holders), timeout=60)
+    doomed.kill()  # SIGKILL: it holds leased requests and never hands them back
+    out, err = coordinator.communicate(timeout=180)
+    assert coordinator.returncode == 0, err
+    assert "24 new" in out and "0 errors" in out, out
+    assert_archive_matches(db, served)
+    run = last_run(db)
+    assert run["stats"]["partyfield/shared/leases_expired"] >= 1
+    assert run["stats"]["partyfield/ledger/unaccounted"] == 0
+    stop(survivor)
+
+
+def test_a_coordinator_killed_mid_crawl_resumes_with_every_article_once(
+    served_site: SiteFactory, tmp_path: Path, redis_url: str, workers: Callable[..., Any]
+) -> None:
+    served = served_site(SiteSpec(page_size=5, response_delay=0.2))
+    lease = ("-s", "PARTYFIELD_LEASE_SECONDS=2")
+    helper = workers(redis_url, *FAST, *lease)
+    db = tmp_path / "party.db"
+    command = ("crawl", served.start_url, "--db", str(db), "--redis", redis_url, *FAST, *lease)
+    coordinator = start(*command, cwd=tmp_path)
+
+    def archived() -> int:
+        with sqlite3.connect(db) as conn:
+            return int(conn.execute("select count(*) from articles").fetchone()[0])
+
+    wait_for(lambda: archived() >= 5, timeout=60)
+    coordinator.kill()
+    coordinator.communicate(timeout=30)
+    assert archived() < 24  # killed mid-crawl
+
+    resumed = run_cli(*command, "--resume", cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert_archive_matches(db, served)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute(
+            "select count(*) from articles where capture_id is null"
+        ).fetchone() == (0,)
+        statuses = [row[0] for row in conn.execute("select status from runs order by id")]
+    assert statuses == ["killed", "ok"]
+    assert last_run(db)["stats"]["partyfield/ledger/unaccounted"] == 0
+    stop(helper)
+
+
+def test_one_delay_per_site_holds_across_every_process(
+    served_site: SiteFactory, tmp_path: Path, redis_url: str, workers: Callable[..., Any]
+) -> None:
+    served = served_site(SiteSpec(page_size=4, article_count=12))
+    sites = tmp_path / "sites.toml"
+    sites.write_text(f'[[site]]\nname = "fixture"\nsections = ["{served.start_url}"]\n'
+                     "delay = 0.4\nconcurrency = 2\n")  # fmt: skip
+    helpers = [workers(redis_url), workers(redis_url)]
+    served.server.log.clear()
+    result = run_cli("crawl", "--sites", str(sites), "--db", str(tmp_path / "party.db"),
+                     "--redis", redis_url, cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    arrivals = served.server.log.arrivals()
+    assert len(arrivals) >= 12
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
+    assert min(gaps) >= 0.4 - 0.02, gaps
+    fetched = pages_by_process(last_run(tmp_path / "party.db"))
+    assert len([name for name, pages in fetched.items() if pages]) >= 2, fetched
+    for process in helpers:
+        stop(process)
+
+
+def test_an_unreachable_redis_or_no_redis_is_one_line_and_exit_1(
+    served_site: SiteFactory, tmp_path: Path
+) -> None:
+    served = served_site(SiteSpec(article_count=2))
+    nothing = f"redis://127.0.0.1:{free_port()}/0"
+    http = served.server.url.replace("http://", "redis://") + "/0"  # an HTTP server, no Redis
+    for url, says in ((nothing, "cannot reach Redis"), (http, "not a Redis")):
+        for args in (("crawl", served.start_url, "--db", str(tmp_path / "p.db")), ("worker",)):
+            result = run_cli(*args, "--redis", url, cwd=tmp_path, timeout=60)
+            assert result.returncode == 1, result.stderr
+            assert result.stderr.count("\n") == 1 and says in result.stderr, result.stderr
+
+
+def test_a_worker_of_another_version_refuses_to_join(tmp_path: Path, redis_url: str) -> None:
+    redis.Redis.from_url(redis_url).hset(CrawlKeys().crawl, "version", "0.0.1+parser.old")
+    result = run_cli("worker", "--redis", redis_url, cwd=tmp_path, timeout=60)
+    assert result.returncode == 1
+    assert "0.0.1+parser.old" in result.stderr and "same version" in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+
+
+def test_shared_reruns_are_incremental_and_a_refresh_costs_304s(
+    served_site: SiteFactory, tmp_path: Path, redis_url: str, workers: Callable[..., Any]
+) -> None:
+    served = served_site(SiteSpec(page_size=5))
+    helper = workers(redis_url, *FAST)
+    db = tmp_path / "party.db"
+    command = ("crawl", served.start_url, "--db", str(db), "--redis", redis_url, *FAST,
+               "-s", "CONCURRENT_REQUESTS=2")  # fmt: skip
+    assert "24 new" in run_cli(*command, cwd=tmp_path).stdout
+    served.server.log.clear()
+    again = run_cli(*command, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "0 new, 0 updated, 0 unchanged, 24 not refetched" in again.stdout, again.stdout
+    assert not [path for path in served.server.log.paths() if path.startswith("/news/3")]
+    refresh = run_cli(*command, "--refresh", cwd=tmp_path)
+    assert refresh.returncode == 0, refresh.stderr
+    assert "24 unchanged" in refresh.stdout, refresh.stdout
+    with sqlite3.connect(db) as conn:  # each 304 kept as a revisit of the capture it confirms
+        revisits = conn.execute("select count(*) from captures where record_type = 'revisit'")
+        assert revisits.fetchone() == (24,)
+    stop(helper)
