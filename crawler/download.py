@@ -54,9 +54,9 @@ def shared_pace(crawler: Crawler) -> SharedPace | None:
     url = crawler.settings.get("PARTYFIELD_REDIS")
     if not url:
         return None
-    from crawler.shared.link import CrawlKeys, connect
+    from crawler.shared.link import CrawlKeys, link_of
     from crawler.shared.pace import SharedPace
 
     holder = crawler.settings.get("PARTYFIELD_HOLDER") or "partyfield"
     timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
-    return SharedPace(connect(url), CrawlKeys(), holder, timeout)
+    return SharedPace(link_of(crawler), CrawlKeys(), holder, timeout)

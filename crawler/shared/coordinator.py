@@ -12,6 +12,7 @@ already settled (a lease that expired while its worker was slow) is acknowledged
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -31,7 +32,14 @@ from twisted.internet.task import LoopingCall
 from crawler.capture import exchange_captured
 from crawler.errors import ArchiveLocked
 from crawler.ledger import SCHEDULED, outcome_key
-from crawler.shared.link import RESULTS_GROUP, CrawlKeys, connect, partyfield_version
+from crawler.shared.link import (
+    RESULTS_GROUP,
+    CrawlKeys,
+    RedisLost,
+    connect,
+    link_of,
+    partyfield_version,
+)
 from crawler.shared.pace import SharedPace, pace_config
 from crawler.shared.queue import LeasedQueue
 from crawler.shared.results import Bundle, Delivery, ResultStream
@@ -57,8 +65,9 @@ class Claim:
                                     px=CLAIM_SECONDS * 1000))  # fmt: skip
 
     def release(self) -> None:
-        if self.server.get(self.keys.coordinator) == self.token.encode():
-            self.server.delete(self.keys.coordinator)
+        with contextlib.suppress(RedisLost):  # else the claim lapses by itself
+            if self.server.get(self.keys.coordinator) == self.token.encode():
+                self.server.delete(self.keys.coordinator)
 
 
 def holder_name() -> str:
@@ -119,7 +128,7 @@ class ResultConsumer:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.server = connect(crawler.settings["PARTYFIELD_REDIS"])
+        self.server = link_of(crawler)
         self.keys = CrawlKeys()
         self.stream = ResultStream(self.server, self.keys)
         self.holder = crawler.settings["PARTYFIELD_HOLDER"]
@@ -156,6 +165,12 @@ class ResultConsumer:
         for loop in self._loops:
             if loop.running:
                 loop.stop()
+        own = int(self.stats.get_value("downloader/request_count", 0))
+        self.stats.set_value(f"partyfield/workers/{self.holder}/pages", own)
+        with contextlib.suppress(RedisLost):  # else the claim lapses by itself
+            self._close_crawl(reason)
+
+    def _close_crawl(self, reason: str) -> None:
         state = "finished" if reason == "finished" else "interrupted"
         self.server.hset(self.keys.crawl, "state", state)
         expired = int(self.server.hget(self.keys.crawl, "leases_expired") or 0)
@@ -164,7 +179,11 @@ class ResultConsumer:
             self.claim.release()
 
     def _keep_claim(self) -> None:
-        if self.claim is not None and not self.claim.renew():
+        try:
+            renewed = self.claim is None or self.claim.renew()
+        except RedisLost:
+            return
+        if not renewed:
             logger.error("lost the claim on the Redis database: stopping")
             deferred_from_coro(self.crawler.stop_async())
 
@@ -173,9 +192,12 @@ class ResultConsumer:
             return
         self._busy = True
         done = deferred_from_coro(self._drain())
-        done.addErrback(lambda failure: logger.error("reading results failed: %s",
-                                                     failure.getErrorMessage()))  # fmt: skip
+        done.addErrback(self._failed)
         done.addBoth(self._not_busy)
+
+    def _failed(self, failure: Any) -> None:
+        if not failure.check(RedisLost):  # a lost Redis is said once, by crawler.shared.link
+            logger.error("archiving results failed: %s", failure.getErrorMessage())
 
     def _not_busy(self, _result: Any) -> None:
         self._busy = False
@@ -211,8 +233,8 @@ class ResultConsumer:
             await scraper.start_itemproc_async(item, response=None)
         for outcome in bundle.outcomes:
             self.stats.inc_value(outcome_key(outcome))  # type: ignore[arg-type]
-        self.stats.inc_value(f"partyfield/workers/{bundle.holder}/pages", bundle.downloads)
         if bundle.holder != self.holder:
+            self.stats.inc_value(f"partyfield/workers/{bundle.holder}/pages", bundle.downloads)
             self.stats.inc_value("partyfield/shared/remote_requests", bundle.downloads)
         spider: Any = self.crawler.spider
         for request_dict, why in bundle.last_tries:

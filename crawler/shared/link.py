@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
+from typing import Any
 from urllib.parse import urlsplit
 
 import redis
 
 from crawler.errors import ConfigError, SharedCrawlError
 
+logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 5.0  # seconds: an unreachable Redis is an error, not a hang
 COMMAND_TIMEOUT = 30.0  # seconds a command may take (a busy Redis still answers in ms)
 LEAST_REDIS = (6, 2)  # ZADD GT, XAUTOCLAIM, Lua scripts reading TIME
@@ -30,9 +34,55 @@ def check_redis_url(url: str) -> str:
     return url
 
 
-def connect(url: str) -> redis.Redis:
+class RedisLost(Exception):
+    """The connection to the crawl's Redis broke off: the process stops, and says so once."""
+
+
+class GuardedRedis(redis.Redis):
+    """A client that, when Redis cannot be reached any more (after redis-py's own retries),
+    calls ``on_lost`` once and from then on fails at once with RedisLost: the components of
+    a crawl catch that and let the crawl stop, instead of each logging a traceback."""
+
+    on_lost: Callable[[str], None] | None = None
+    lost: str | None = None
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        if self.lost is not None:
+            raise RedisLost(self.lost)
+        try:
+            return super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
+        except redis.AuthenticationError:
+            raise
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            self.lost = _first_line(exc)
+            if self.on_lost is not None:
+                self.on_lost(self.lost)
+            raise RedisLost(self.lost) from None
+
+
+def link_of(crawler: Any) -> GuardedRedis:
+    """The crawl's one Redis client, made on first use and kept on the crawler. Losing it
+    stops the crawl (interrupted: ``--resume`` continues it) with one line on stderr."""
+    client: GuardedRedis | None = getattr(crawler, "partyfield_redis", None)
+    if client is None:
+        url = crawler.settings["PARTYFIELD_REDIS"]
+        client = connect(url)
+
+        def lost(reason: str) -> None:
+            from scrapy.utils.defer import deferred_from_coro
+
+            logger.error("lost Redis at %s (%s): stopping this process", url, reason)
+            if crawler.crawling:
+                deferred_from_coro(crawler.stop_async())
+
+        client.on_lost = lost
+        crawler.partyfield_redis = client
+    return client
+
+
+def connect(url: str) -> GuardedRedis:
     """A client of the Redis at ``url``, checked: it answers, it is a Redis, and new enough."""
-    client = redis.Redis.from_url(
+    client: GuardedRedis = GuardedRedis.from_url(  # type: ignore[assignment]
         check_redis_url(url),
         socket_connect_timeout=CONNECT_TIMEOUT,
         socket_timeout=COMMAND_TIMEOUT,
@@ -42,7 +92,7 @@ def connect(url: str) -> redis.Redis:
         info = client.info("server")
     except redis.AuthenticationError as exc:
         raise SharedCrawlError(url, f"Redis refused the login: {exc}") from None
-    except redis.ConnectionError as exc:
+    except (redis.ConnectionError, RedisLost) as exc:
         if _answers_tcp(client):
             raise SharedCrawlError(url, f"not a Redis server: {_first_line(exc)}") from None
         raise SharedCrawlError(url, f"cannot reach Redis: {_first_line(exc)}") from None

@@ -11,6 +11,7 @@ first. A process that dies holding turns frees them after ``HOLD_MS``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from typing import Any
 
@@ -20,7 +21,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.shared.link import CrawlKeys
+from crawler.shared.link import CrawlKeys, RedisLost
 
 WAIT_WHEN_FULL_MS = 20  # a site at its concurrency: ask again this soon
 HOLD_MARGIN_MS = 5_000  # a download's turn lapses this long after its timeout would
@@ -77,14 +78,18 @@ class SharedPace:
         while True:
             if self.stopping:
                 raise IgnoreRequest("the run stopped before this page was fetched")
-            wait_ms = int(self._take_turn(keys=keys, args=[site, token, self.hold_ms]))
+            try:
+                wait_ms = int(self._take_turn(keys=keys, args=[site, token, self.hold_ms]))
+            except RedisLost as exc:
+                raise IgnoreRequest(f"lost Redis: {exc}") from None
             if wait_ms <= 0:
                 return token
             await asyncio.sleep(wait_ms / 1000)
 
     def end_turn(self, request: Request, token: str) -> None:
         site = urlparse_cached(request).hostname or ""
-        self.server.zrem(f"{self.keys.pace_state(site)}:active", token)
+        with contextlib.suppress(RedisLost):  # else the turn lapses by itself
+            self.server.zrem(f"{self.keys.pace_state(site)}:active", token)
 
     def end_turns_of(self, holder: str) -> None:
         """Free the turns a process that is known dead still held."""

@@ -8,6 +8,7 @@ whose robots.txt could not be fetched is left as Scrapy leaves it: everything al
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -19,7 +20,7 @@ from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 
-from crawler.shared.link import CrawlKeys, connect
+from crawler.shared.link import CrawlKeys, RedisLost, link_of
 
 ROBOTS_KEPT_SECONDS = 600.0
 UNREADABLE = b"\x00"  # the coordinator could not fetch it: allow all, as Scrapy does
@@ -28,7 +29,7 @@ UNREADABLE = b"\x00"  # the coordinator could not fetch it: allow all, as Scrapy
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.server = connect(crawler.settings["PARTYFIELD_REDIS"])
+        self.server = link_of(crawler)
         self.keys = CrawlKeys()
         self.is_worker = crawler.settings.get("PARTYFIELD_SHARED_ROLE") == "worker"
         self._read_at: dict[str, float] = {}
@@ -39,7 +40,10 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         netloc = urlparse_cached(request).netloc
         read_at = self._read_at.get(netloc)
         if read_at is None or time.monotonic() - read_at >= ROBOTS_KEPT_SECONDS:
-            body: Any = self.server.hget(self.keys.robots, netloc)
+            try:
+                body: Any = self.server.hget(self.keys.robots, netloc)
+            except RedisLost:
+                return None  # the crawl is stopping
             if body is None:  # not fetched by the coordinator (it always is): fetch it here
                 self._parsers.pop(netloc, None)
                 return await super().robot_parser(request)
@@ -52,9 +56,13 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         return found if isinstance(found, RobotParser) else None
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
-        self.server.hset(self.keys.robots, netloc, response.body)
+        self._share(netloc, response.body)
         await super()._parse_robots(response, netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
-        self.server.hset(self.keys.robots, netloc, UNREADABLE)
+        self._share(netloc, UNREADABLE)
         super()._robots_error(exc, netloc)
+
+    def _share(self, netloc: str, body: bytes) -> None:
+        with contextlib.suppress(RedisLost):  # the crawl is stopping
+            self.server.hset(self.keys.robots, netloc, body)

@@ -10,6 +10,7 @@ redirect of a leased request stays with the process that holds the lease.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import logging
@@ -22,7 +23,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
-from crawler.shared.link import CrawlKeys, connect, partyfield_version
+from crawler.shared.link import CrawlKeys, RedisLost, link_of, partyfield_version
 from crawler.shared.queue import LeasedQueue, OtherVersion
 from crawler.shared.results import META_TICKET, SharedTicket
 from crawler.spiders.party import META_ENTRY
@@ -37,7 +38,7 @@ PENDING_CACHE_SECONDS = 0.05  # how long "the crawl has work left" may be answer
 class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no type hints
     def __init__(self, crawler: Crawler, role: str, holder: str) -> None:
         settings = crawler.settings
-        server = connect(settings["PARTYFIELD_REDIS"])
+        server = link_of(crawler)
         self.keys = CrawlKeys()
         dupefilter = RFPDupeFilter(server, key=self.keys.dupefilter)
         super().__init__(server, persist=True, dupefilter=dupefilter)
@@ -74,7 +75,10 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no t
             if loop.running:
                 loop.stop()
         if self.held:  # stopping with requests in hand: they go back to the queue at once
-            back = self.queue.give_back(sorted(self.held))
+            try:
+                back = self.queue.give_back(sorted(self.held))
+            except RedisLost:
+                return  # their leases lapse instead
             logger.info("handed %d leased requests back to the shared queue", back)
             self.held.clear()
 
@@ -87,9 +91,12 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no t
         if self.role == "coordinator" and not request.meta.get(META_ENTRY):
             self._keep_local(request)  # a list page
             return True
-        if not request.dont_filter and self.df.request_seen(request):
-            return False
-        self.queue.push(request)
+        try:
+            if not request.dont_filter and self.df.request_seen(request):
+                return False
+            self.queue.push(request)
+        except RedisLost:
+            return True  # the crawl is stopping; a resumed one walks to this request again
         self.stats.inc_value("scheduler/enqueued/redis")
         self._pending = (time.monotonic(), True)
         return True
@@ -109,6 +116,8 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no t
             popped = self.queue.pop()
         except OtherVersion as exc:
             self.other_version = exc.running
+            return None
+        except RedisLost:
             return None
         if popped is None:
             self._found_nothing = True
@@ -139,14 +148,18 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no t
             return True  # a worker waits for work until it is stopped
         at, pending = self._pending
         if time.monotonic() - at > PENDING_CACHE_SECONDS:
-            pending = len(self.queue) > 0
+            try:
+                pending = len(self.queue) > 0
+            except RedisLost:
+                return True  # unknown: the stop, not an empty queue, ends this run
             self._pending = (time.monotonic(), pending)
         return pending
 
     # ------------------------------------------------------------------ timers
 
     def _renew(self) -> None:
-        self.queue.renew(sorted(self.held))
+        with contextlib.suppress(RedisLost):  # said once, and the crawl stops
+            self.queue.renew(sorted(self.held))
 
     def _poll(self) -> None:
         """Scrapy asks the scheduler again only every 5 s once it returned nothing; a shared

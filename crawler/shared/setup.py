@@ -103,4 +103,7 @@ def run_worker(settings: Settings, redis_url: str) -> str:
     process.start(install_signal_handlers=False)
     if "why" in stopped:
         raise SharedCrawlError(redis_url, stopped["why"])
+    lost = getattr(crawler, "partyfield_redis", None)
+    if lost is not None and lost.lost is not None:
+        raise SharedCrawlError(redis_url, f"lost Redis ({lost.lost})")
     return str((crawler.stats.get_stats() if crawler.stats else {}).get("finish_reason", ""))

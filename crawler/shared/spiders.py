@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 
 from crawler.capture import META_CAPTURE
 from crawler.ledger import Outcome
+from crawler.shared.link import RedisLost
 from crawler.shared.results import META_TICKET, Bundle, ResultStream, SharedTicket
 from crawler.spiders.party import PartySpider
 
@@ -62,7 +63,10 @@ class SharedPartySpider(PartySpider):
         )
         if self._results is None:
             self._results = ResultStream(scheduler.server, scheduler.keys)
-        self._results.send(bundle)
+        try:
+            self._results.send(bundle)
+        except RedisLost:
+            return iter(())  # not sent: its lease lapses, and another process fetches it again
         scheduler.sent_back(ticket.ticket)
         return iter(())
 
