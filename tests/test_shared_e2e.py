@@ -104,6 +104,7 @@ def test_a_coordinator_and_two_workers_archive_what_one_machine_does(
 
     first, second = workers(redis_url, *FAST), workers(redis_url, *FAST)
     shared = tmp_path / "shared" / "party.db"
+    served.server.log.clear()
     # The coordinator itself fetches two pages at a time, the site allows six: the workers
     # get their share whatever the timing.
     result = run_cli("crawl", served.start_url, "--db", str(shared), "--redis", redis_url, *FAST,
@@ -112,6 +113,7 @@ def test_a_coordinator_and_two_workers_archive_what_one_machine_does(
     assert result.returncode == 0, result.stderr
     assert "24 new" in result.stdout
 
+    assert served.server.log.paths().count("/robots.txt") == 1  # once per site per crawl
     assert rows(shared) == rows(alone)
     assert_archive_matches(shared, served)
     run = last_run(shared)
@@ -289,3 +291,38 @@ def _pings(client: redis.Redis) -> bool:
         return bool(client.ping())
     except redis.ConnectionError:
         return False
+
+
+def test_a_stopped_worker_hands_its_requests_back_at_once(
+    served_site: SiteFactory, tmp_path: Path, redis_url: str, workers: Callable[..., Any]
+) -> None:
+    # Pages slower than the stop's grace: the leaving worker's are still on the wire.
+    served = served_site(SiteSpec(page_size=4, article_count=8, response_delay=4.0))
+    leaving, staying = workers(redis_url, *FAST), workers(redis_url, *FAST)
+    db = tmp_path / "party.db"
+    # The default lease (120 s): a request not handed back would hold the crawl that long.
+    coordinator = start("crawl", served.start_url, "--db", str(db), "--redis", redis_url, *FAST,
+                        "-s", "CONCURRENT_REQUESTS=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+                        cwd=tmp_path)  # fmt: skip
+    client = redis.Redis.from_url(redis_url)
+    wait_for(lambda: holder(leaving).encode() in client.hvals(CrawlKeys().holders), timeout=60)
+    err = stop(leaving)
+    assert "handed" in err and "back to the shared queue" in err, err
+    assert holder(leaving).encode() not in client.hvals(CrawlKeys().holders)
+    out, err = coordinator.communicate(timeout=100)
+    assert coordinator.returncode == 0 and "8 new" in out, err
+    assert last_run(db)["stats"]["elapsed_time_seconds"] < 60
+    assert last_run(db)["stats"]["partyfield/shared/leases_expired"] == 0
+    stop(staying)
+
+
+def test_a_second_coordinator_on_the_same_redis_exits_3(
+    served_site: SiteFactory, tmp_path: Path, redis_url: str
+) -> None:
+    served = served_site(SiteSpec(article_count=2))
+    claim = json.dumps({"holder": "other-host:1", "db": "/srv/other/party.db", "since": "now"})
+    redis.Redis.from_url(redis_url).set(CrawlKeys().coordinator, claim, px=60_000)
+    result = run_cli("crawl", served.start_url, "--db", str(tmp_path / "p.db"), "--redis",
+                     redis_url, cwd=tmp_path, timeout=60)  # fmt: skip
+    assert result.returncode == 3, result.stderr
+    assert "other-host:1" in result.stderr and result.stderr.count("\n") == 1, result.stderr
