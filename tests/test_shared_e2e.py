@@ -94,6 +94,12 @@ def holder(process: subprocess.Popen[str]) -> str:
     return f"{os.uname().nodename}:{process.pid}"
 
 
+def leased_to(client: redis.Redis, processes: list[subprocess.Popen[str]]) -> list[Any]:
+    """Those of ``processes`` that hold a lease on a shared request now."""
+    names = set(client.hvals(CrawlKeys().holders))
+    return [process for process in processes if holder(process).encode() in names]
+
+
 def test_a_coordinator_and_two_workers_archive_what_one_machine_does(
     served_site: SiteFactory, tmp_path: Path, redis_url: str, workers: Callable[..., Any]
 ) -> None:
@@ -136,13 +142,15 @@ def test_a_worker_killed_mid_crawl_loses_no_article(
 ) -> None:
     served = served_site(SiteSpec(page_size=5, response_delay=0.4))
     lease = ("-s", "PARTYFIELD_LEASE_SECONDS=2")
-    doomed, survivor = workers(redis_url, *FAST, *lease), workers(redis_url, *FAST, *lease)
+    pair = [workers(redis_url, *FAST, *lease), workers(redis_url, *FAST, *lease)]
     db = tmp_path / "party.db"
     coordinator = start("crawl", served.start_url, "--db", str(db), "--redis", redis_url, *FAST,
                         *lease, "-s", "CONCURRENT_REQUESTS=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
                         cwd=tmp_path)  # fmt: skip
     client = redis.Redis.from_url(redis_url)
-    wait_for(lambda: holder(doomed).encode() in client.hvals(CrawlKeys().holders), timeout=60)
+    wait_for(lambda: bool(leased_to(client, pair)), timeout=60)
+    doomed = leased_to(client, pair)[0]
+    survivor = next(process for process in pair if process is not doomed)
     doomed.kill()  # SIGKILL: it holds leased requests and never hands them back
     out, err = coordinator.communicate(timeout=180)
     assert coordinator.returncode == 0, err
@@ -298,14 +306,17 @@ def test_a_stopped_worker_hands_its_requests_back_at_once(
 ) -> None:
     # Pages slower than the stop's grace: the leaving worker's are still on the wire.
     served = served_site(SiteSpec(page_size=4, article_count=8, response_delay=4.0))
-    leaving, staying = workers(redis_url, *FAST), workers(redis_url, *FAST)
+    pair = [workers(redis_url, *FAST), workers(redis_url, *FAST)]
     db = tmp_path / "party.db"
     # The default lease (120 s): a request not handed back would hold the crawl that long.
     coordinator = start("crawl", served.start_url, "--db", str(db), "--redis", redis_url, *FAST,
                         "-s", "CONCURRENT_REQUESTS=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
                         cwd=tmp_path)  # fmt: skip
     client = redis.Redis.from_url(redis_url)
-    wait_for(lambda: holder(leaving).encode() in client.hvals(CrawlKeys().holders), timeout=60)
+
+    wait_for(lambda: bool(leased_to(client, pair)), timeout=60)
+    leaving = leased_to(client, pair)[0]
+    staying = next(process for process in pair if process is not leaving)
     err = stop(leaving)
     assert "handed" in err and "back to the shared queue" in err, err
     assert holder(leaving).encode() not in client.hvals(CrawlKeys().holders)
@@ -326,3 +337,33 @@ def test_a_second_coordinator_on_the_same_redis_exits_3(
                      redis_url, cwd=tmp_path, timeout=60)  # fmt: skip
     assert result.returncode == 3, result.stderr
     assert "other-host:1" in result.stderr and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_a_flaky_server_costs_a_shared_crawl_only_what_no_retry_could_reach(
+    served_site: SiteFactory, tmp_path: Path, redis_url: str, workers: Callable[..., Any]
+) -> None:
+    """As on one machine (tests/test_runs_e2e.py): pages that fail get their one more try at
+    the end of the run, wherever they failed, and what never answers is an errors row."""
+    from tests.test_runs_e2e import QUICK_LAST_TRY, archived_urls, assert_every_request_accounted
+
+    spec = SiteSpec(article_count=24, page_size=5, flaky_list_pages={2: 3, 4: 99},
+                    flaky_articles={7: 3, 12: 2, 10: 99})  # fmt: skip
+    served = served_site(spec)
+    helpers = [workers(redis_url, *QUICK_LAST_TRY), workers(redis_url, *QUICK_LAST_TRY)]
+    db = tmp_path / "party.db"
+    result = run_cli("crawl", served.start_url, "--db", str(db), "--redis", redis_url,
+                     *QUICK_LAST_TRY, "-s", "CONCURRENT_REQUESTS=2", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lost = {served.url(p) for p in served.site.linked_paths[15:20]}  # listed on page 4 only
+    lost.add(served.url(served.site.linked_paths[10]))
+    assert archived_urls(db) == {served.url(p) for p in served.site.expected} - lost
+    run = last_run(db)
+    assert run["stats"]["partyfield/requests/last_tries"] >= 3
+    assert all(pages for pages in pages_by_process(run).values()), pages_by_process(run)
+    assert_every_request_accounted(run["stats"])
+    with sqlite3.connect(db) as conn:
+        failed = {url for (url,) in conn.execute("select url from errors")}
+    assert failed == {served.url("/comp/portalResNews/list.do"),
+                      served.url(served.site.linked_paths[10])}  # fmt: skip
+    for process in helpers:
+        stop(process)

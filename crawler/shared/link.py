@@ -162,7 +162,7 @@ class CrawlKeys:
         return self.key("holders")
 
     @property
-    def tickets(self) -> str:  # STRING counter
+    def tickets(self) -> str:  # STRING counter, never reset: a ticket is unique across crawls
         return self.key("tickets")
 
     @property
@@ -189,9 +189,11 @@ class CrawlKeys:
         return self.key("workers")
 
     def crawl_keys(self) -> list[str]:
-        """Everything a fresh crawl starts without (the pace state keys are found by scan)."""
+        """Everything a fresh crawl starts without (the pace state keys are found by scan). The
+        ticket counter stays: a worker's late result for a ticket of a crawl before is then
+        never taken for one of this crawl's."""
         return [self.crawl, self.queue, self.requests, self.order, self.leases, self.holders,
-                self.tickets, self.dupefilter, self.results, self.robots, self.pace]  # fmt: skip
+                self.dupefilter, self.results, self.robots, self.pace]  # fmt: skip
 
 
 RESULTS_GROUP = "coordinator"  # the stream's consumer group

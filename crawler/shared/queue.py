@@ -210,7 +210,7 @@ class LeasedQueue(Base):  # type: ignore[misc]  # scrapy-redis has no type hints
 
     def clear(self) -> None:
         k = self.keys
-        self.server.delete(k.queue, k.requests, k.order, k.leases, k.holders, k.tickets)
+        self.server.delete(k.queue, k.requests, k.order, k.leases, k.holders)
 
 
 def _text(value: bytes | str) -> str:
