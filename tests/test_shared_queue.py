@@ -45,6 +45,14 @@ def test_requests_come_out_by_priority_then_in_the_order_they_went_in(server: re
     assert len(queue) == 4  # popped is not settled: every ticket still waits for its outcome
 
 
+def test_the_duplicate_filter_and_the_queue_change_together(server: redis.Redis) -> None:
+    queue = queue_of(server, "a")
+    assert queue.push(Request("http://x.test/a"), "fp-a") is not None
+    assert queue.push(Request("http://x.test/a"), "fp-a") is None  # seen: not queued again
+    assert queue.push(Request("http://x.test/a")) is not None  # dont_filter: no fingerprint
+    assert server.smembers(CrawlKeys().dupefilter) == {b"fp-a"} and queue.queued() == 2
+
+
 def test_a_lease_not_renewed_goes_back_to_the_queue(server: redis.Redis) -> None:
     dead, alive = queue_of(server, "dead", lease=1.0), queue_of(server, "alive", lease=1.0)
     dead.push(Request("http://x.test/a"))

@@ -28,8 +28,12 @@ local now = redis.call('TIME')
 local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 """
 
-# KEYS: tickets requests order queue; ARGV: encoded request, priority. Returns the ticket.
+# KEYS: tickets requests order queue dupefilter; ARGV: encoded request, priority, fingerprint
+# ("" when the request is not filtered). Returns the ticket, or 0 for a request seen before.
+# The duplicate filter and the queue change in one step: a process killed between the two
+# would leave a request marked seen that is in no queue, lost to every later run.
 _PUSH = """
+if ARGV[3] ~= '' and redis.call('SADD', KEYS[5], ARGV[3]) == 0 then return 0 end
 local t = redis.call('INCR', KEYS[1])
 local order = -tonumber(ARGV[2]) * 1e10 + t
 redis.call('HSET', KEYS[2], t, ARGV[1])
@@ -150,12 +154,14 @@ class LeasedQueue(Base):  # type: ignore[misc]  # scrapy-redis has no type hints
         """Tickets not settled yet: queued, leased, or with an outcome on its way."""
         return int(self.server.hlen(self.keys.requests))
 
-    def push(self, request: Request) -> str:
+    def push(self, request: Request, fingerprint: str = "") -> str | None:
+        """Queue the request; with its duplicate-filter ``fingerprint``, only when the filter
+        has not seen it (None then)."""
         k = self.keys
         encoded = self._encode_request(request)
-        ticket = self._push(keys=[k.tickets, k.requests, k.order, k.queue],
-                            args=[encoded, request.priority])  # fmt: skip
-        return str(ticket)
+        ticket = self._push(keys=[k.tickets, k.requests, k.order, k.queue, k.dupefilter],
+                            args=[encoded, request.priority, fingerprint])  # fmt: skip
+        return str(ticket) if int(ticket) else None
 
     def pop(self, timeout: int = 0) -> Popped | None:
         """The first ticket of the queue, leased to this process; None when the queue is empty.

@@ -91,10 +91,11 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no t
         if self.role == "coordinator" and not request.meta.get(META_ENTRY):
             self._keep_local(request)  # a list page
             return True
+        # scrapy-redis's fingerprint and set, checked and queued in one step (see queue.py)
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         try:
-            if not request.dont_filter and self.df.request_seen(request):
+            if self.queue.push(request, fingerprint) is None:
                 return False
-            self.queue.push(request)
         except RedisLost:
             return True  # the crawl is stopping; a resumed one walks to this request again
         self.stats.inc_value("scheduler/enqueued/redis")
