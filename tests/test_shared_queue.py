@@ -8,7 +8,9 @@ import time
 import pytest
 import redis
 from scrapy import Request, Spider
+from scrapy_redis.dupefilter import RFPDupeFilter
 
+from crawler.shared.coordinator import forget_settled
 from crawler.shared.link import RESULTS_GROUP, CrawlKeys
 from crawler.shared.queue import LeasedQueue, OtherVersion
 from crawler.shared.results import Bundle, ResultStream
@@ -51,6 +53,21 @@ def test_the_duplicate_filter_and_the_queue_change_together(server: redis.Redis)
     assert queue.push(Request("http://x.test/a"), "fp-a") is None  # seen: not queued again
     assert queue.push(Request("http://x.test/a")) is not None  # dont_filter: no fingerprint
     assert server.smembers(CrawlKeys().dupefilter) == {b"fp-a"} and queue.queued() == 2
+
+
+def test_a_resumed_crawl_forgets_the_requests_already_settled(server: redis.Redis) -> None:
+    keys, queue = CrawlKeys(), queue_of(server, "w")
+    dupefilter = RFPDupeFilter(server, key=keys.dupefilter)
+    done, waiting = Request("http://x.test/done"), Request("http://x.test/waiting")
+    for request in (done, waiting):
+        queue.push(request, dupefilter.request_fingerprint(request))
+    taken = queue.pop()
+    assert taken is not None and taken.request.url == done.url
+    queue.settle([taken.ticket], RESULTS_GROUP, [])
+    forget_settled(server, keys)  # what `crawl --redis --resume` does first
+    assert server.smembers(keys.dupefilter) == {dupefilter.request_fingerprint(waiting).encode()}
+    assert queue.push(done, dupefilter.request_fingerprint(done)) is not None  # asked again
+    assert queue.push(waiting, dupefilter.request_fingerprint(waiting)) is None  # still queued
 
 
 def test_a_lease_not_renewed_goes_back_to_the_queue(server: redis.Redis) -> None:

@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.request import request_from_dict
+from scrapy_redis import picklecompat
+from scrapy_redis.dupefilter import RFPDupeFilter
 from twisted.internet.task import LoopingCall
 
 from crawler.capture import exchange_captured
@@ -111,7 +113,9 @@ def prepare_crawl(settings: BaseSettings, db: str, resume: bool) -> tuple[Claim,
     held = claim(server, keys, db, url)
     if held.took_over:  # the killed coordinator's turns at its sites would block them a while
         SharedPace(server, keys, "coordinator", 0).end_turns_of(held.took_over)
-    if not resume:
+    if resume:
+        forget_settled(server, keys)
+    else:
         paced = list(server.scan_iter(match=keys.pace_state("*")))
         server.delete(*keys.crawl_keys(), *paced)
     carried = int(server.hlen(keys.requests))
@@ -120,6 +124,22 @@ def prepare_crawl(settings: BaseSettings, db: str, resume: bool) -> tuple[Claim,
                                      "started": utc_now(), "db": db})  # fmt: skip
     SharedPace(server, keys, "coordinator", 0).publish(pace_config(settings))
     return held, carried
+
+
+def forget_settled(server: redis.Redis, keys: CrawlKeys) -> None:
+    """A resumed crawl's duplicate filter holds only the requests still unsettled, as a
+    resumed single-machine crawl forgets which requests it sent: the walk asks again for
+    pages that failed before the kill, or waited for their one more try in the dead
+    coordinator's memory; those still queued or leased are not asked for twice."""
+    dupefilter = RFPDupeFilter(server, key=keys.dupefilter)
+    fingerprints = []
+    for _ticket, encoded in server.hscan_iter(keys.requests):
+        fields = picklecompat.loads(encoded)
+        request = Request(fields["url"], method=fields["method"], body=fields["body"])
+        fingerprints.append(dupefilter.request_fingerprint(request))
+    server.delete(keys.dupefilter)
+    if fingerprints:
+        server.sadd(keys.dupefilter, *fingerprints)
 
 
 class ResultConsumer:
