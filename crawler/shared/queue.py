@@ -208,13 +208,11 @@ class LeasedQueue(Base):  # type: ignore[misc]  # scrapy-redis has no type hints
             args=[group, len(tickets), *tickets, *entry_ids],
         ))  # fmt: skip
 
-    def leased(self) -> int:
-        return int(self.server.zcard(self.keys.leases))
-
     def queued(self) -> int:
         return int(self.server.zcard(self.keys.queue))
 
     def clear(self) -> None:
+        """scrapy-redis's flush (never called: a shared crawl's queue outlives its processes)."""
         k = self.keys
         self.server.delete(k.queue, k.requests, k.order, k.leases, k.holders)
 
