@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -29,17 +27,13 @@ import redis
 
 from crawler.demo.server import serve
 from crawler.demo.site import SiteSpec, build_site
+from crawler.report import fetched_by
 from crawler.shared.link import CrawlKeys
+from crawler.shared.local_redis import local_redis, redis_server_binary
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]  # fmt: skip
 CLI = [sys.executable, "-m", "crawler.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def last_run(db: Path) -> dict[str, Any]:
@@ -85,21 +79,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    binary = shutil.which("redis-server")
+    binary = redis_server_binary()
     if binary is None:
         sys.exit("redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no"], stdout=subprocess.DEVNULL)  # fmt: skip
-    redis_url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis(port=port)
-    time.sleep(0.5)
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            compare(Path(folder), args.articles, args.rounds, redis_url, client)
-    finally:
-        server.terminate()
-        server.wait()
+    with local_redis(binary) as server, tempfile.TemporaryDirectory() as folder:
+        client = redis.Redis(port=server.port)
+        compare(Path(folder), args.articles, args.rounds, server.url, client)
 
 
 def compare(folder: Path, articles: int, rounds: int, redis_url: str, client: redis.Redis) -> None:
@@ -113,8 +98,7 @@ def compare(folder: Path, articles: int, rounds: int, redis_url: str, client: re
             run = single(url, folder / f"single-{number}.db")
             alone.append((float(run["stats"]["elapsed_time_seconds"]), int(run["requests"])))
             run, spent = shared(url, folder / f"shared-{number}.db", redis_url, client)
-            prefix = "partyfield/workers/"
-            split = {k[len(prefix) :]: v for k, v in run["stats"].items() if k.startswith(prefix)}
+            split = dict(fetched_by(run["stats"]))
             together.append((float(run["stats"]["elapsed_time_seconds"]), int(run["requests"]),
                              spent, split))  # fmt: skip
     best_alone, best_together = min(alone), min(together, key=lambda r: r[0])
@@ -126,7 +110,7 @@ def compare(folder: Path, articles: int, rounds: int, redis_url: str, client: re
     print(f"{'coordinator + 2 workers (Redis)':34} {best_together[1]:>6} {best_together[0]:8.2f} "
           f"{rate_together:8.1f} {rate_together / rate_alone:6.2f} "
           f"{best_together[2] / articles:9.1f}")  # fmt: skip
-    shares = ", ".join(f"{name.removesuffix('/pages')} {pages}"
+    shares = ", ".join(f"{name} {pages}"
                        for name, pages in sorted(best_together[3].items()))  # fmt: skip
     print(f"pages by process (best shared round): {shares}")
     print(f"all rounds, seconds: single {[round(r[0], 1) for r in alone]}, "

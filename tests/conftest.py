@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -19,6 +17,7 @@ import redis
 from crawler.demo.families import FamilySpec, build_family_site
 from crawler.demo.server import SiteServer, serve
 from crawler.demo.site import BuiltSite, SiteSpec, build_site
+from crawler.shared.local_redis import LocalRedis, local_redis, redis_server_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 CRAWL_TIMEOUT = 180  # seconds; a crawl of a fixture site takes about one
@@ -84,36 +83,25 @@ def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
     raise AssertionError("condition not reached in time")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def _redis_binary() -> str:
+    binary = redis_server_binary()
+    if binary is None:
+        pytest.skip("redis-server is not installed (.ci/run installs it)")
+    return binary
 
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[int]:
     """A real redis-server on a free loopback port, persistence off; its port."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (.ci/run installs it)")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port, socket_connect_timeout=1)
-    wait_for(lambda: _answers(client), timeout=10)
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
+    with local_redis(_redis_binary()) as server:
+        yield server.port
 
 
-def _answers(client: redis.Redis) -> bool:
-    try:
-        return bool(client.ping())
-    except redis.ConnectionError:
-        return False
+@pytest.fixture
+def private_redis() -> Iterator[LocalRedis]:
+    """A redis-server of one test's own (one it may kill)."""
+    with local_redis(_redis_binary()) as server:
+        yield server
 
 
 @pytest.fixture

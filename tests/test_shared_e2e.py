@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -21,8 +20,10 @@ import pytest
 import redis
 
 from crawler.demo.site import SiteSpec
+from crawler.report import fetched_by
 from crawler.shared.link import CrawlKeys
-from tests.conftest import ROOT, ServedSite, free_port, run_cli, wait_for
+from crawler.shared.local_redis import LocalRedis, free_port
+from tests.conftest import ROOT, ServedSite, run_cli, wait_for
 from tests.test_crawl_e2e import assert_archive_matches
 
 SiteFactory = Callable[..., ServedSite]
@@ -85,9 +86,7 @@ def last_run(db: Path) -> dict[str, Any]:
 
 
 def pages_by_process(run: dict[str, Any]) -> dict[str, int]:
-    prefix = "partyfield/workers/"
-    return {key[len(prefix) : -len("/pages")]: value for key, value in run["stats"].items()
-            if key.startswith(prefix)}  # fmt: skip
+    return dict(fetched_by(run["stats"]))
 
 
 def holder(process: subprocess.Popen[str]) -> str:
@@ -261,17 +260,10 @@ def test_shared_reruns_are_incremental_and_a_refresh_costs_304s(
 
 
 def test_losing_redis_mid_crawl_stops_every_process_with_one_line(
-    served_site: SiteFactory, tmp_path: Path
+    served_site: SiteFactory, tmp_path: Path, private_redis: LocalRedis
 ) -> None:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (.ci/run installs it)")
-    port = free_port()
-    own = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                            "--appendonly", "no"], stdout=subprocess.DEVNULL)  # fmt: skip
-    client = redis.Redis(port=port)
-    wait_for(lambda: _pings(client), timeout=10)
-    redis_url = f"redis://127.0.0.1:{port}/0"
+    own = private_redis  # this test's alone: it kills it
+    client, redis_url = redis.Redis(port=own.port), own.url
     served = served_site(SiteSpec(page_size=5, response_delay=0.3))
     worker = start("worker", "--redis", redis_url, cwd=tmp_path)
     wait_for(lambda: client.hlen(CrawlKeys().workers) == 1, timeout=60)
@@ -284,86 +276,11 @@ def test_losing_redis_mid_crawl_stops_every_process_with_one_line(
             return int(conn.execute("select count(*) from articles").fetchone()[0])
 
     wait_for(lambda: archived() >= 2, timeout=60)
-    own.kill()
-    own.wait()
+    own.process.kill()
+    own.process.wait()
     out, err = coordinator.communicate(timeout=60)
     assert coordinator.returncode == 1 and "interrupted" in out, (out, err)
     assert "Traceback" not in err and err.count("lost Redis") == 1, err
     _out, err = worker.communicate(timeout=60)
     assert worker.returncode == 1 and "Traceback" not in err, err
     assert err.strip().splitlines()[-1].startswith("partyfield: ") and "lost Redis" in err, err
-
-
-def _pings(client: redis.Redis) -> bool:
-    try:
-        return bool(client.ping())
-    except redis.ConnectionError:
-        return False
-
-
-def test_a_stopped_worker_hands_its_requests_back_at_once(
-    served_site: SiteFactory, tmp_path: Path, redis_url: str, workers: Callable[..., Any]
-) -> None:
-    # Pages slower than the stop's grace: the leaving worker's are still on the wire.
-    served = served_site(SiteSpec(page_size=4, article_count=4, response_delay=4.0))
-    pair = [workers(redis_url, *FAST), workers(redis_url, *FAST)]
-    db = tmp_path / "party.db"
-    # The default lease (120 s): a request not handed back would hold the crawl that long.
-    coordinator = start("crawl", served.start_url, "--db", str(db), "--redis", redis_url, *FAST,
-                        "-s", "CONCURRENT_REQUESTS=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
-                        cwd=tmp_path)  # fmt: skip
-    client = redis.Redis.from_url(redis_url)
-
-    wait_for(lambda: bool(leased_to(client, pair)), timeout=60)
-    leaving = leased_to(client, pair)[0]
-    staying = next(process for process in pair if process is not leaving)
-    err = stop(leaving)
-    assert "handed" in err and "back to the shared queue" in err, err
-    assert holder(leaving).encode() not in client.hvals(CrawlKeys().holders)
-    out, err = coordinator.communicate(timeout=100)
-    assert coordinator.returncode == 0 and "4 new" in out, err
-    assert last_run(db)["stats"]["elapsed_time_seconds"] < 60
-    assert last_run(db)["stats"]["partyfield/shared/leases_expired"] == 0
-    stop(staying)
-
-
-def test_a_second_coordinator_on_the_same_redis_exits_3(
-    served_site: SiteFactory, tmp_path: Path, redis_url: str
-) -> None:
-    served = served_site(SiteSpec(article_count=2))
-    claim = json.dumps({"holder": "other-host:1", "db": "/srv/other/party.db", "since": "now"})
-    redis.Redis.from_url(redis_url).set(CrawlKeys().coordinator, claim, px=60_000)
-    result = run_cli("crawl", served.start_url, "--db", str(tmp_path / "p.db"), "--redis",
-                     redis_url, cwd=tmp_path, timeout=60)  # fmt: skip
-    assert result.returncode == 3, result.stderr
-    assert "other-host:1" in result.stderr and result.stderr.count("\n") == 1, result.stderr
-
-
-def test_a_flaky_server_costs_a_shared_crawl_only_what_no_retry_could_reach(
-    served_site: SiteFactory, tmp_path: Path, redis_url: str, workers: Callable[..., Any]
-) -> None:
-    """As on one machine (tests/test_runs_e2e.py): pages that fail get their one more try at
-    the end of the run, wherever they failed, and what never answers is an errors row."""
-    from tests.test_runs_e2e import QUICK_LAST_TRY, archived_urls, assert_every_request_accounted
-
-    spec = SiteSpec(article_count=24, page_size=5, flaky_list_pages={2: 3, 4: 99},
-                    flaky_articles={7: 3, 12: 2, 10: 99})  # fmt: skip
-    served = served_site(spec)
-    helpers = [workers(redis_url, *QUICK_LAST_TRY), workers(redis_url, *QUICK_LAST_TRY)]
-    db = tmp_path / "party.db"
-    result = run_cli("crawl", served.start_url, "--db", str(db), "--redis", redis_url,
-                     *QUICK_LAST_TRY, "-s", "CONCURRENT_REQUESTS=2", cwd=tmp_path)  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    lost = {served.url(p) for p in served.site.linked_paths[15:20]}  # listed on page 4 only
-    lost.add(served.url(served.site.linked_paths[10]))
-    assert archived_urls(db) == {served.url(p) for p in served.site.expected} - lost
-    run = last_run(db)
-    assert run["stats"]["partyfield/requests/last_tries"] >= 3
-    assert all(pages for pages in pages_by_process(run).values()), pages_by_process(run)
-    assert_every_request_accounted(run["stats"])
-    with sqlite3.connect(db) as conn:
-        failed = {url for (url,) in conn.execute("select url from errors")}
-    assert failed == {served.url("/comp/portalResNews/list.do"),
-                      served.url(served.site.linked_paths[10])}  # fmt: skip
-    for process in helpers:
-        stop(process)

@@ -120,6 +120,11 @@ def _answers_tcp(client: redis.Redis) -> bool:
     return True
 
 
+def as_text(value: bytes | str) -> str:
+    """A Redis reply as text (the clients answer bytes)."""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 

@@ -19,7 +19,7 @@ import redis
 from scrapy import Request, Spider
 from scrapy_redis.queue import Base
 
-from crawler.shared.link import CrawlKeys
+from crawler.shared.link import CrawlKeys, as_text
 
 RECLAIM_PER_POP = 50  # expired leases a pop puts back at most
 
@@ -173,10 +173,10 @@ class LeasedQueue(Base):  # type: ignore[misc]  # scrapy-redis has no type hints
         )
         status = int(answer[0])
         if status == -1:
-            raise OtherVersion(_text(answer[2]))
+            raise OtherVersion(as_text(answer[2]))
         if status == 0 or answer[3] is None:
             return None
-        return Popped(_text(answer[2]), self._decode_request(answer[3]), int(answer[1]))
+        return Popped(as_text(answer[2]), self._decode_request(answer[3]), int(answer[1]))
 
     def renew(self, tickets: list[str]) -> int:
         if not tickets:
@@ -215,7 +215,3 @@ class LeasedQueue(Base):  # type: ignore[misc]  # scrapy-redis has no type hints
         """scrapy-redis's flush (never called: a shared crawl's queue outlives its processes)."""
         k = self.keys
         self.server.delete(k.queue, k.requests, k.order, k.leases, k.holders)
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

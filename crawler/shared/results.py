@@ -14,7 +14,7 @@ from typing import Any
 
 import redis
 
-from crawler.shared.link import RESULTS_GROUP, CrawlKeys
+from crawler.shared.link import RESULTS_GROUP, CrawlKeys, as_text
 from crawler.warc import Exchange
 
 META_TICKET = "partyfield_ticket"  # request meta: the SharedTicket of a leased request
@@ -75,9 +75,5 @@ class ResultStream:
         for _stream, entries in answer or []:
             for entry_id, fields in entries:
                 if fields and b"b" in fields:
-                    deliveries.append(Delivery(_text(entry_id), pickle.loads(fields[b"b"])))
+                    deliveries.append(Delivery(as_text(entry_id), pickle.loads(fields[b"b"])))
         return deliveries
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
