@@ -284,3 +284,71 @@ def test_losing_redis_mid_crawl_stops_every_process_with_one_line(
     _out, err = worker.communicate(timeout=60)
     assert worker.returncode == 1 and "Traceback" not in err, err
     assert err.strip().splitlines()[-1].startswith("partyfield: ") and "lost Redis" in err, err
+
+
+def test_a_stopped_worker_hands_its_requests_back_at_once(
+    served_site: SiteFactory, tmp_path: Path, redis_url: str, workers: Callable[..., Any]
+) -> None:
+    # Pages slower than the stop's grace: the leaving worker's are still on the wire.
+    served = served_site(SiteSpec(page_size=4, article_count=4, response_delay=4.0))
+    pair = [workers(redis_url, *FAST), workers(redis_url, *FAST)]
+    db = tmp_path / "party.db"
+    # The default lease (120 s): a request not handed back would hold the crawl that long.
+    coordinator = start("crawl", served.start_url, "--db", str(db), "--redis", redis_url, *FAST,
+                        "-s", "CONCURRENT_REQUESTS=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+                        cwd=tmp_path)  # fmt: skip
+    client = redis.Redis.from_url(redis_url)
+
+    wait_for(lambda: bool(leased_to(client, pair)), timeout=60)
+    leaving = leased_to(client, pair)[0]
+    staying = next(process for process in pair if process is not leaving)
+    err = stop(leaving)
+    assert "handed" in err and "back to the shared queue" in err, err
+    assert holder(leaving).encode() not in client.hvals(CrawlKeys().holders)
+    out, err = coordinator.communicate(timeout=100)
+    assert coordinator.returncode == 0 and "4 new" in out, err
+    assert last_run(db)["stats"]["elapsed_time_seconds"] < 60
+    assert last_run(db)["stats"]["partyfield/shared/leases_expired"] == 0
+    stop(staying)
+
+
+def test_a_second_coordinator_on_the_same_redis_exits_3(
+    served_site: SiteFactory, tmp_path: Path, redis_url: str
+) -> None:
+    served = served_site(SiteSpec(article_count=2))
+    claim = json.dumps({"holder": "other-host:1", "db": "/srv/other/party.db", "since": "now"})
+    redis.Redis.from_url(redis_url).set(CrawlKeys().coordinator, claim, px=60_000)
+    result = run_cli("crawl", served.start_url, "--db", str(tmp_path / "p.db"), "--redis",
+                     redis_url, cwd=tmp_path, timeout=60)  # fmt: skip
+    assert result.returncode == 3, result.stderr
+    assert "other-host:1" in result.stderr and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_a_flaky_server_costs_a_shared_crawl_only_what_no_retry_could_reach(
+    served_site: SiteFactory, tmp_path: Path, redis_url: str, workers: Callable[..., Any]
+) -> None:
+    """As on one machine (tests/test_runs_e2e.py): pages that fail get their one more try at
+    the end of the run, wherever they failed, and what never answers is an errors row."""
+    from tests.test_runs_e2e import QUICK_LAST_TRY, archived_urls, assert_every_request_accounted
+
+    spec = SiteSpec(article_count=24, page_size=5, flaky_list_pages={2: 3, 4: 99},
+                    flaky_articles={7: 3, 12: 2, 10: 99})  # fmt: skip
+    served = served_site(spec)
+    helpers = [workers(redis_url, *QUICK_LAST_TRY), workers(redis_url, *QUICK_LAST_TRY)]
+    db = tmp_path / "party.db"
+    result = run_cli("crawl", served.start_url, "--db", str(db), "--redis", redis_url,
+                     *QUICK_LAST_TRY, "-s", "CONCURRENT_REQUESTS=2", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lost = {served.url(p) for p in served.site.linked_paths[15:20]}  # listed on page 4 only
+    lost.add(served.url(served.site.linked_paths[10]))
+    assert archived_urls(db) == {served.url(p) for p in served.site.expected} - lost
+    run = last_run(db)
+    assert run["stats"]["partyfield/requests/last_tries"] >= 3
+    assert all(pages for pages in pages_by_process(run).values()), pages_by_process(run)
+    assert_every_request_accounted(run["stats"])
+    with sqlite3.connect(db) as conn:
+        failed = {url for (url,) in conn.execute("select url from errors")}
+    assert failed == {served.url("/comp/portalResNews/list.do"),
+                      served.url(served.site.linked_paths[10])}  # fmt: skip
+    for process in helpers:
+        stop(process)
