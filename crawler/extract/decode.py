@@ -1,9 +1,11 @@
 """Bytes → text, checking every guess: a page is decoded by a charset only when its bytes
 decode cleanly with it and the text is plausible.
 
-Order: the BOM; then the declarations — the HTTP header's, then the page's ``<meta>`` — each
-used only when it decodes cleanly (real sites send GBK under ``charset=utf-8`` headers and
-UTF-8 under ``<meta charset=gb2312>``); then detection: strict UTF-8, then GB18030 and Big5,
+Order: the BOM; then bytes that are valid multi-byte UTF-8, whatever the page declares (no
+legacy Chinese text is valid UTF-8 by accident, and real sites send UTF-8 under
+``<meta charset=gb2312>``); then the declarations — the HTTP header's, then the page's
+``<meta>`` — each used only when it decodes cleanly (real sites send GBK under
+``charset=utf-8`` headers); then detection: strict UTF-8, then GB18030 and Big5,
 with charset-normalizer choosing when both of those decode. A page no candidate reads without
 many replacement characters raises ``Undecodable``: it is recorded, never archived as mojibake.
 w3lib maps the legacy labels (gb2312 → gb18030, big5 → big5hkscs, latin1 → cp1252) as the
@@ -44,12 +46,12 @@ def decode_page(body: bytes, *, http_charset: str | None = None) -> tuple[str, s
         if _is_tolerable(text):
             return text, bom_encoding
         raise Undecodable(f"does not decode as {bom_encoding}, its byte-order mark")
+    if not body.isascii() and (utf8 := _strict(body, UTF8)) is not None:
+        return utf8, UTF8  # valid multi-byte UTF-8 is no accident, whatever the page declares
     declared = list(_declared(body, http_charset))
     for encoding in declared:
         strict = _strict(body, encoding)
         if strict is not None and is_plausible(strict):
-            if encoding != UTF8 and _is_multibyte_utf8(body):
-                return body.decode(UTF8), UTF8  # valid UTF-8 of any length is no accident
             return strict, encoding
     return _detected(body, declared)
 
@@ -68,10 +70,6 @@ def _strict(body: bytes, encoding: str) -> str | None:
         return body.decode(encoding)
     except (UnicodeDecodeError, LookupError):
         return None
-
-
-def _is_multibyte_utf8(body: bytes) -> bool:
-    return not body.isascii() and _strict(body, UTF8) is not None
 
 
 def _detected(body: bytes, declared: list[str]) -> tuple[str, str]:

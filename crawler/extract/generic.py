@@ -14,7 +14,6 @@ from itertools import takewhile
 from typing import ClassVar
 
 from lxml import html
-from parsel import Selector
 
 from crawler.extract import content
 from crawler.extract.info import has_info_label, is_editor_line, read_info_line, views_of
@@ -22,11 +21,13 @@ from crawler.extract.pagemeta import (
     letters,
     meta_content,
     page_metas,
+    page_title,
     section_of_page,
     site_name,
     title_without_site,
 )
 from crawler.extract.urls import canonical_url, site_of
+from crawler.extract.walk import Marker, Markers, PageSelector
 from crawler.items import Article, Attachment, content_hash_of
 from crawler.text import clean_line, parse_published_at
 
@@ -37,14 +38,11 @@ HEADING_TAGS = ("h1", "h2", "h3")
 TITLE_CLASS_WORDS = ("title", "Title", "biaoti", "headline")  # on a div or td: a heading
 
 
-def heading_candidates(root: html.HtmlElement) -> list[html.HtmlElement]:
-    """h1–h3, and divs and tds whose class says title, in page order.
-
-    One pass over those tags (lxml filters them in C) rather than one XPath per kind: a page-wide
-    test costs a pass over all of a 90 KB page's elements each time."""
+def heading_candidates(sel: PageSelector) -> list[html.HtmlElement]:
+    """h1–h3, and divs and tds whose class says title, in page order (from the page's walk)."""
     return [
         element
-        for element in root.iter(*HEADING_TAGS, "div", "td")
+        for element in sel.elements(*HEADING_TAGS, "div", "td")
         if element.tag in HEADING_TAGS
         or any(word in (element.get("class") or "") for word in TITLE_CLASS_WORDS)
     ]
@@ -70,10 +68,11 @@ class GenericDetail:
     """An article page of any template; subclasses name their family's body container."""
 
     url: str
-    sel: Selector
+    sel: PageSelector
     family: ClassVar[str] = "generic"
-    BODY_XPATHS: ClassVar[tuple[str, ...]] = ()  # the family's body element, most specific first
-    ATTACHMENT_XPATHS: ClassVar[tuple[str, ...]] = ()  # beyond the body, where files are listed
+    # The family's body element, most specific first; the markers of one entry rank alike.
+    BODY_MARKERS: ClassVar[tuple[Markers, ...]] = ()
+    ATTACHMENT_MARKERS: ClassVar[Markers] = Markers()  # beyond the body: the file list
 
     @cached_property
     def _metas(self) -> dict[str, str]:
@@ -101,7 +100,7 @@ class GenericDetail:
 
     @cached_property
     def _page_title(self) -> str:
-        return clean_line(self.sel.css("title::text").get(""))
+        return clean_line(page_title(self.sel))
 
     @cached_property
     def _headline(self) -> html.HtmlElement | None:
@@ -111,7 +110,7 @@ class GenericDetail:
         site = site_name(self._metas)
         short = letters(title_without_site(self._page_title, site))  # a cut or generic <title>
         best: tuple[int, html.HtmlElement] | None = None
-        for element in heading_candidates(self.sel.root):
+        for element in heading_candidates(self.sel):
             text = letters(_element_line(element))
             if len(text) < 4 or len(text) > MAX_HEADLINE or text == letters(site):
                 continue
@@ -204,11 +203,11 @@ class GenericDetail:
     @cached_property
     def _named_body(self) -> html.HtmlElement | None:
         """The heaviest shown element the family (or a common template) names as the body."""
-        for xpath in self.BODY_XPATHS:
-            found = [e for e in self.sel.root.xpath(xpath) if not content.is_hidden(e)]
+        for markers in self.BODY_MARKERS:
+            found = [e for e in markers.all(self.sel) if not content.is_hidden(e)]
             if found:
                 return _heaviest(found)
-        ranked = _common_bodies(self.sel.root)
+        ranked = _common_bodies(self.sel)
         return _heaviest(ranked[min(ranked)]) if ranked else None
 
     def _densest(self) -> html.HtmlElement | None:
@@ -261,7 +260,8 @@ class GenericDetail:
     def _attachments(self) -> tuple[Attachment, ...]:
         """Files linked from the body, then from the family's attachment list (read once: the
         body's lines name those the body does not show)."""
-        scopes = [e for xpath in self.ATTACHMENT_XPATHS for e in self.sel.root.xpath(xpath)[:1]]
+        listed = self.ATTACHMENT_MARKERS.first(self.sel)
+        scopes = [listed] if listed is not None else []
         if self._body is not None:
             scopes.insert(0, self._body)
         found: dict[str, Attachment] = {}
@@ -285,37 +285,27 @@ class GenericDetail:
 _LABELLED_TEXT = ".//text()[contains(., '：') or contains(., ':')]"
 
 
-# Body elements common templates name, most specific first: (tag, attribute, test, value).
-COMMON_BODIES: tuple[tuple[str, str, str, str], ...] = (
-    ("div", "id", "=", "zoom"),
-    ("div", "class", "in", "article-content"), ("div", "class", "in", "article_content"),
-    ("div", "class", "in", "entry-content"), ("div", "class", "in", "post-content"),
-    ("div", "class", "in", "news_content"), ("div", "class", "in", "newsContent"),
-    ("article", "", "", ""),
-    ("div", "id", "=", "content"), ("div", "class", "=", "content"),
-    ("td", "id", "=", "content"), ("td", "class", "=", "content"),
+# Body elements common templates name, most specific first.
+COMMON_BODIES = Markers(
+    Marker("div", "id", "=", "zoom"),
+    *(Marker("div", "class", "in", name) for name in (
+        "article-content", "article_content", "entry-content", "post-content", "news_content",
+        "newsContent",
+    )),
+    Marker("article"),
+    Marker("div", "id", "=", "content"), Marker("div", "class", "=", "content"),
+    Marker("td", "id", "=", "content"), Marker("td", "class", "=", "content"),
 )  # fmt: skip
 
 
-def _common_bodies(root: html.HtmlElement) -> dict[int, list[html.HtmlElement]]:
-    """Shown elements matching COMMON_BODIES, by rank (one pass over the three tags)."""
+def _common_bodies(sel: PageSelector) -> dict[int, list[html.HtmlElement]]:
+    """Shown elements matching COMMON_BODIES, by rank."""
     ranked: dict[int, list[html.HtmlElement]] = {}
-    for element in root.iter("article", "div", "td"):
-        rank = _body_rank(element)
+    for element in sel.elements("article", "div", "td"):
+        rank = COMMON_BODIES.rank(element)
         if rank is not None and not content.is_hidden(element):
             ranked.setdefault(rank, []).append(element)
     return ranked
-
-
-def _body_rank(element: html.HtmlElement) -> int | None:
-    """The first COMMON_BODIES entry ``element`` matches, if any."""
-    for rank, (tag, attribute, test, value) in enumerate(COMMON_BODIES):
-        found = element.get(attribute) or "" if attribute else ""
-        if element.tag == tag and (
-            test == "" or (value in found if test == "in" else found == value)
-        ):
-            return rank
-    return None
 
 
 def _heaviest(elements: list[html.HtmlElement]) -> html.HtmlElement:

@@ -20,10 +20,10 @@ from crawler.extract.generic import GenericDetail
 from crawler.extract.listing import ListBase, PageRef, entries_of
 from crawler.extract.pagemeta import script_text
 from crawler.extract.urls import absolute_url
+from crawler.extract.walk import Marker, Markers, PageSelector
 from crawler.items import ListEntry
 
-DETAIL_HINTS = ("ContentStart", "zoom")
-DETAIL_MARKERS = "//head/meta[@name='ContentStart'] | //div[@id='zoom']"
+ZOOM = Markers(Marker("div", "id", "=", "zoom"))
 LIST_HINTS = ("<datastore", "jpage", "hanweb-records")
 PROXY_PATH = "/module/web/jpage/dataproxy.jsp"
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL)
@@ -34,8 +34,12 @@ _GROUP_SIZE = re.compile(r"groupSize\s*:\s*(\d+)")
 _HREF = re.compile(r"href=[\"']([^\"']+)")
 
 
-def matches_detail(sel: Selector) -> bool:
-    return bool(sel.root.xpath(DETAIL_MARKERS))
+def matches_detail(sel: PageSelector) -> bool:
+    """The ``ContentStart`` meta Hanweb's article template writes, or its ``#zoom`` body."""
+    head = sel.root.find("head")
+    if head is not None and any(m.get("name") == "ContentStart" for m in head.iterchildren("meta")):
+        return True
+    return ZOOM.first(sel) is not None
 
 
 def matches_list(sel: Selector) -> bool:
@@ -55,7 +59,7 @@ def records_page(text: str) -> str | None:
 @dataclass(frozen=True)
 class HanwebDetail(GenericDetail):
     family: ClassVar[str] = "hanweb"
-    BODY_XPATHS: ClassVar[tuple[str, ...]] = ("//div[@id='zoom']", "//td[@id='zoom']")
+    BODY_MARKERS: ClassVar[tuple[Markers, ...]] = (ZOOM, Markers(Marker("td", "id", "=", "zoom")))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from parsel import Selector
 
 from crawler.extract.pagemeta import page_metas, script_text, section_of_page
 from crawler.extract.urls import absolute_url, canonical_url, site_of
+from crawler.extract.walk import PageSelector
 from crawler.items import ListEntry
 from crawler.text import clean_line, parse_published_at
 
@@ -58,7 +59,7 @@ class ListBase:
     """What every family's list page shares: entries read from links with their row's date."""
 
     url: str
-    sel: Selector
+    sel: PageSelector
     layout: ClassVar[str] = "generic"
     ROW_LINKS: ClassVar[tuple[str, ...]] = ()  # the family's row markup, tried first
 

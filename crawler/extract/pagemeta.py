@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from lxml import html
 from parsel import Selector
 
+from crawler.extract.walk import PageSelector
 from crawler.text import clean_line
 
 # <title> pieces are joined by these: "标题_党建工作_某某大学", "标题 - 某某集团", "标题|站名".
@@ -38,11 +40,29 @@ def script_text(sel: Selector) -> str:
 def page_metas(sel: Selector) -> dict[str, str]:
     """``<meta name|property=… content=…>`` values by name, cleaned; the first of each name."""
     found: dict[str, str] = {}
-    for meta in sel.root.xpath("//head/meta[@content] | /html/meta[@content]"):
+    for meta in head_metas(sel.root):
         name = meta.get("name") or meta.get("property")
         if name and name not in found:
             found[name] = clean_line(meta.get("content") or "")
     return found
+
+
+def head_metas(root: html.HtmlElement) -> Iterator[html.HtmlElement]:
+    """``<meta content=…>`` in the head or right under ``<html>``, in document order: what
+    ``//head/meta[@content] | /html/meta[@content]`` selects, without a pass over the page."""
+    for child in root.iterchildren("head", "meta"):
+        for meta in child.iterchildren("meta") if child.tag == "head" else (child,):
+            if meta.get("content") is not None:
+                yield meta
+
+
+def page_title(sel: Selector) -> str:
+    """The ``<title>``'s text (its first text node, as ``title::text`` reads it), or ""."""
+    title = sel.root.find("head/title")
+    texts = title.xpath("text()") if title is not None else []
+    if not texts:  # no title in the head, or an empty one: the first title text anywhere
+        texts = sel.xpath("//title/text()").getall()
+    return str(texts[0]) if texts else ""
 
 
 def meta_content(metas: dict[str, str], name: str) -> str | None:
@@ -69,7 +89,7 @@ def title_without_site(page_title: str, site: str | None) -> str:
     return pieces[0]
 
 
-def breadcrumb_column(sel: Selector) -> str | None:
+def breadcrumb_column(sel: PageSelector) -> str | None:
     """The last column the breadcrumb ("当前位置：首页 > 党建工作 > 正文") names."""
     for node in _breadcrumbs(sel):
         text = clean_line(node.text_content())
@@ -82,10 +102,10 @@ def breadcrumb_column(sel: Selector) -> str | None:
     return None
 
 
-def _breadcrumbs(sel: Selector) -> list[html.HtmlElement]:
-    """Divs and tds whose class or id names a breadcrumb (one pass over those tags)."""
+def _breadcrumbs(sel: PageSelector) -> list[html.HtmlElement]:
+    """Divs and tds whose class or id names a breadcrumb."""
     found = []
-    for element in sel.root.iter("div", "td"):
+    for element in sel.elements("div", "td"):
         marks = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
         if any(word in marks for word in CRUMB_WORDS):
             found.append(element)
@@ -94,11 +114,11 @@ def _breadcrumbs(sel: Selector) -> list[html.HtmlElement]:
     return found
 
 
-def section_of_page(sel: Selector, metas: dict[str, str], *, list_page: bool) -> str | None:
+def section_of_page(sel: PageSelector, metas: dict[str, str], *, list_page: bool) -> str | None:
     """The column a page belongs to: ColumnName meta, the breadcrumb, and on a list page the
     first piece of its ``<title>``."""
     found = meta_content(metas, "ColumnName") or breadcrumb_column(sel)
     if found or not list_page:
         return found
-    pieces = title_pieces(clean_line(sel.css("title::text").get("")))
+    pieces = title_pieces(clean_line(page_title(sel)))
     return pieces[0] if pieces and len(pieces[0]) <= MAX_COLUMN_NAME else None

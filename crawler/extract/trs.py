@@ -19,14 +19,16 @@ from crawler.extract.generic import GenericDetail
 from crawler.extract.listing import ListBase, PageRef, entries_of, main_list_links
 from crawler.extract.pagemeta import script_text
 from crawler.extract.urls import absolute_url
+from crawler.extract.walk import Marker, Markers, PageSelector
 from crawler.items import ListEntry
 
-DETAIL_HINTS = ("TRS_Editor", "TRS_UEDITOR", "trs_editor_view", "td_DocContent")
-DETAIL_MARKERS = (
-    "//div[contains(@class,'TRS_Editor') or contains(@class,'TRS_UEDITOR')"
-    " or contains(@class,'trs_editor_view')]"
-    " | //td[@id='td_DocContent'] | //div[@id='td_DocContent']"
+# The body containers, most specific first; any of them marks an article page.
+BODY_MARKERS = (
+    (Marker("div", "class", "in", "TRS_UEDITOR"), Marker("div", "class", "in", "trs_editor_view")),
+    (Marker("div", "class", "in", "TRS_Editor"),),
+    (Marker("td", "id", "=", "td_DocContent"), Marker("div", "id", "=", "td_DocContent")),
 )
+DETAIL_MARKERS = Markers(*(marker for markers in BODY_MARKERS for marker in markers))
 LIST_HINTS = ("createPageHTML", "countPage", "/t20", "/t19")
 _CREATE_PAGE = re.compile(
     r"createPageHTML\(\s*[\"']?(\d+)[\"']?\s*,\s*[\"']?\d+[\"']?\s*,\s*[\"'](\w+)[\"']\s*,"
@@ -36,8 +38,8 @@ _COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*[\"']?(\d+)")
 _DETAIL_URL = re.compile(r"/\d{6}/t\d{8}_\d+\.s?html?$")
 
 
-def matches_detail(sel: Selector) -> bool:
-    return bool(sel.root.xpath(DETAIL_MARKERS))
+def matches_detail(sel: PageSelector) -> bool:
+    return DETAIL_MARKERS.first(sel) is not None
 
 
 def matches_list(sel: Selector) -> bool:
@@ -51,11 +53,7 @@ def matches_list(sel: Selector) -> bool:
 @dataclass(frozen=True)
 class TrsDetail(GenericDetail):
     family: ClassVar[str] = "trs"
-    BODY_XPATHS: ClassVar[tuple[str, ...]] = (
-        "//div[contains(@class,'TRS_UEDITOR') or contains(@class,'trs_editor_view')]",
-        "//div[contains(@class,'TRS_Editor')]",
-        "//td[@id='td_DocContent'] | //div[@id='td_DocContent']",
-    )
+    BODY_MARKERS: ClassVar[tuple[Markers, ...]] = tuple(Markers(*m) for m in BODY_MARKERS)
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from crawler.extract.generic import GenericDetail
 from crawler.extract.listing import ListBase, PageRef
 from crawler.extract.pagemeta import script_text
 from crawler.extract.urls import absolute_url
+from crawler.extract.walk import Marker, Markers, PageSelector
 
-DETAIL_HINTS = ("_newscontent_fromname", "vsb_content", "v_news_content")
 LIST_HINTS = ("line_u", "fanye", "p_no_d", "_simple_list_gotopage_fun")
 LIST_MARKERS = (
     "//li[starts-with(@id,'line_u')] | //tr[starts-with(@id,'line_u')]"
@@ -32,17 +32,17 @@ _GOTO_PAGE = re.compile(r"_simple_list_gotopage_fun\(\s*(\d+)")
 _COUNTDOWN_PAGE = re.compile(r"/(\d+)\.html?$")
 
 
-def matches_detail(sel: Selector) -> bool:
-    """The news form, or a ``vsb_content…`` / ``v_news_content`` div (one pass over both tags)."""
-    for element in sel.root.iter("form", "div"):
-        if element.tag == "form":
-            if element.get("name") == "_newscontent_fromname":
-                return True
-        elif (element.get("id") or "").startswith("vsb_content") or "v_news_content" in (
-            element.get("class") or ""
-        ):
-            return True
-    return False
+NEWS_FORM = Marker("form", "name", "=", "_newscontent_fromname")
+DETAIL_MARKERS = Markers(
+    NEWS_FORM,
+    Marker("div", "id", "starts", "vsb_content"),
+    Marker("div", "class", "in", "v_news_content"),
+)
+
+
+def matches_detail(sel: PageSelector) -> bool:
+    """The news form, or a ``vsb_content…`` / ``v_news_content`` div."""
+    return DETAIL_MARKERS.first(sel) is not None
 
 
 def matches_list(sel: Selector) -> bool:
@@ -52,11 +52,11 @@ def matches_list(sel: Selector) -> bool:
 @dataclass(frozen=True)
 class VsbDetail(GenericDetail):
     family: ClassVar[str] = "vsb"
-    BODY_XPATHS: ClassVar[tuple[str, ...]] = (
-        "//div[contains(@class,'v_news_content')]",
-        "//div[starts-with(@id,'vsb_content')]",
+    BODY_MARKERS: ClassVar[tuple[Markers, ...]] = (
+        Markers(Marker("div", "class", "in", "v_news_content")),
+        Markers(Marker("div", "id", "starts", "vsb_content")),
     )
-    ATTACHMENT_XPATHS: ClassVar[tuple[str, ...]] = ("//form[@name='_newscontent_fromname']",)
+    ATTACHMENT_MARKERS: ClassVar[Markers] = Markers(NEWS_FORM)
 
     def views(self) -> int | None:
         return None  # the count is filled by _showDynClicks(): a number here would be a guess

@@ -21,7 +21,7 @@ from crawler.errors import ExtractError
 from crawler.extract import content
 from crawler.extract.labels import META_LABELS
 from crawler.extract.listing import PageRef
-from crawler.extract.pagemeta import script_text
+from crawler.extract.pagemeta import page_title, script_text
 from crawler.extract.urls import (
     absolute_url,
     canonical_url,
@@ -29,23 +29,24 @@ from crawler.extract.urls import (
     is_attachment_url,
     site_of,
 )
+from crawler.extract.walk import Marker, Markers, PageSelector
 from crawler.items import Article, Attachment, ListEntry, content_hash_of
 from crawler.text import clean_line, parse_published_at
 
-DETAIL_HINTS = ("p_NewsDetail", "资讯详细描述", "c_portalResNews_detail-", "c_news_detail-")
 LIST_HINTS = ("c_portalResNews_list-", "c_news_list-")
-DETAIL_MARKERS = (
-    "div.p_NewsDetail",
-    "[data-ename='资讯详细描述']",
-    "[id^='c_portalResNews_detail-']",
-    "[id^='c_news_detail-']",
+# The article component (the detail root), most specific first; its body marks one too.
+ROOTS = (
+    Marker("div", "class", "word", "p_NewsDetail"),
+    Marker("div", "id", "starts", "c_portalResNews_detail-"),
+    Marker("div", "id", "starts", "c_news_detail-"),
 )
+ROOT_MARKERS = Markers(*ROOTS)
+DETAIL_MARKERS = Markers(*ROOTS, Marker("div", "data-ename", "=", "资讯详细描述"))
 BODY_SELECTORS = (
     "[data-ename='资讯详细描述']",
     "article.e_HtmlEditor.p_articles",
     "div.p_NewsDetail div.p_articles",
 )
-ROOTS = ("div.p_NewsDetail", "[id^='c_portalResNews_detail-']", "[id^='c_news_detail-']")
 BOXES = ("div.p_topBox", "div.p_infoBox")  # inside the root; then the root, then the page
 SECTION_SELECTORS = (
     "div.p_columnBanner .title_main",
@@ -75,8 +76,8 @@ def section_of(sel: Selector) -> str | None:
     return None
 
 
-def matches_detail(sel: Selector) -> bool:
-    return any(sel.css(marker) for marker in DETAIL_MARKERS)  # one scan each, first hit wins
+def matches_detail(sel: PageSelector) -> bool:
+    return DETAIL_MARKERS.first(sel) is not None
 
 
 @dataclass(frozen=True)
@@ -84,16 +85,13 @@ class Yun300Detail:
     """A yun300 article page; one method per Article field."""
 
     url: str
-    sel: Selector
+    sel: PageSelector
 
     @cached_property
     def _root(self) -> Selector | None:
         """The article component: queries stay inside it, not the page's menus and footers."""
-        for css in ROOTS:
-            found = self.sel.css(css)
-            if found:
-                return found[0]
-        return None
+        found = ROOT_MARKERS.best(self.sel)
+        return Selector(root=found, type="html") if found is not None else None
 
     @cached_property
     def _boxes(self) -> list[Selector]:
@@ -119,8 +117,8 @@ class Yun300Detail:
         title = self._first("h1 .font, h1, .p_headA, .news_title, .e_title.h1")
         if title:
             return title
-        page_title = clean_line(self.sel.css("title::text").get(""))
-        return TITLE_SITE_SUFFIX.sub("", page_title) or page_title
+        whole = clean_line(page_title(self.sel))
+        return TITLE_SITE_SUFFIX.sub("", whole) or whole
 
     def section(self) -> str | None:
         return section_of(self.sel)
@@ -275,9 +273,9 @@ def file_article(entry: ListEntry, section: str | None) -> Article:
 LIST_ID_PREFIXES = ("c_portalResNews_list-", "c_news_list-")
 
 
-def matches_list(sel: Selector) -> bool:
-    """A list component's div (one pass over the divs: cheaper than a selector per prefix)."""
-    return any((div.get("id") or "").startswith(LIST_ID_PREFIXES) for div in sel.root.iter("div"))
+def matches_list(sel: PageSelector) -> bool:
+    """A list component's div."""
+    return any((div.get("id") or "").startswith(LIST_ID_PREFIXES) for div in sel.elements("div"))
 
 
 @dataclass(frozen=True)
