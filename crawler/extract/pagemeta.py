@@ -38,12 +38,13 @@ def script_text(sel: Selector) -> str:
 
 
 def page_metas(sel: Selector) -> dict[str, str]:
-    """``<meta name|property=… content=…>`` values by name, cleaned; the first of each name."""
+    """``<meta name|property=… content=…>`` values by name, as written (``meta_content``
+    cleans the few a reader asks for); the first of each name."""
     found: dict[str, str] = {}
     for meta in head_metas(sel.root):
         name = meta.get("name") or meta.get("property")
         if name and name not in found:
-            found[name] = clean_line(meta.get("content") or "")
+            found[name] = meta.get("content") or ""
     return found
 
 
@@ -67,7 +68,7 @@ def page_title(sel: Selector) -> str:
 
 def meta_content(metas: dict[str, str], name: str) -> str | None:
     """The cleaned ``content`` of ``<meta name=…>`` or ``<meta property=…>``, or None."""
-    return metas.get(name) or None
+    return clean_line(metas.get(name) or "") or None
 
 
 def site_name(metas: dict[str, str]) -> str | None:

@@ -10,11 +10,15 @@ candidates) filters that list instead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 from parsel import Selector
+from parsel.csstranslator import HTMLTranslator
 
 WALKED_TAGS = frozenset(("div", "td", "form", "article", "h1", "h2", "h3", "rt", "rp", "rtc"))
 
@@ -62,21 +66,23 @@ class Marker(NamedTuple):
     test: Test = ""
     value: str = ""
 
-    def matches(self, element: HtmlElement) -> bool:
-        return element.tag == self.tag and self.matches_attribute(element)
-
-    def matches_attribute(self, element: HtmlElement) -> bool:
-        """The attribute test alone, for an element already known to have the tag."""
-        if not self.test:
-            return True
-        found = element.get(self.attribute) or ""
+    def attribute_test(self) -> Callable[[HtmlElement], bool]:
+        """The attribute test alone, for an element known to have the tag: one closure per
+        kind, since Markers run it on every walked element of the tag."""
+        name, value = self.attribute, self.value
         if self.test == "=":
-            return found == self.value
+            return lambda element: element.get(name) == value
         if self.test == "in":
-            return self.value in found
+            return lambda element: value in (element.get(name) or "")
         if self.test == "starts":
-            return found.startswith(self.value)
-        return self.value in found.split()
+            return lambda element: (element.get(name) or "").startswith(value)
+        if self.test == "word":
+            return lambda element: value in (element.get(name) or "").split()
+        return _any_element
+
+
+def _any_element(element: HtmlElement) -> bool:
+    return True
 
 
 class Markers:
@@ -86,15 +92,15 @@ class Markers:
     __slots__ = ("_by_tag",)
 
     def __init__(self, *markers: Marker) -> None:
-        by_tag: dict[str, list[tuple[int, Marker]]] = {}
+        by_tag: dict[str, list[tuple[int, Callable[[HtmlElement], bool]]]] = {}
         for rank, marker in enumerate(markers):
-            by_tag.setdefault(marker.tag, []).append((rank, marker))
+            by_tag.setdefault(marker.tag, []).append((rank, marker.attribute_test()))
         self._by_tag = MappingProxyType({tag: tuple(found) for tag, found in by_tag.items()})
 
     def rank(self, element: HtmlElement) -> int | None:
         """The rank of the first marker ``element`` matches, or None."""
-        for rank, marker in self._by_tag.get(element.tag, ()):
-            if marker.matches_attribute(element):
+        for rank, test in self._by_tag.get(element.tag, ()):
+            if test(element):
                 return rank
         return None
 
@@ -119,3 +125,11 @@ class Markers:
 
 def _rank_of(ranked: tuple[int, HtmlElement]) -> int:
     return ranked[0]
+
+
+@lru_cache(maxsize=256)
+def css(query: str) -> XPath:
+    """A CSS selector compiled once into an XPath to call on an element: what parsel's
+    ``.css()`` selects, without translating the query and building an evaluator and a
+    Selector per match on every call."""
+    return XPath(HTMLTranslator().css_to_xpath(query))

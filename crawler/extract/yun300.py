@@ -29,7 +29,7 @@ from crawler.extract.urls import (
     is_attachment_url,
     site_of,
 )
-from crawler.extract.walk import Marker, Markers, PageSelector
+from crawler.extract.walk import Marker, Markers, PageSelector, css
 from crawler.items import Article, Attachment, ListEntry, content_hash_of
 from crawler.text import clean_line, parse_published_at
 
@@ -41,6 +41,7 @@ ROOTS = (
     Marker("div", "id", "starts", "c_news_detail-"),
 )
 ROOT_MARKERS = Markers(*ROOTS)
+BANNERS = Markers(Marker("div", "class", "word", "p_columnBanner"))
 DETAIL_MARKERS = Markers(*ROOTS, Marker("div", "data-ename", "=", "资讯详细描述"))
 BODY_SELECTORS = (
     "[data-ename='资讯详细描述']",
@@ -48,13 +49,15 @@ BODY_SELECTORS = (
     "div.p_NewsDetail div.p_articles",
 )
 BOXES = ("div.p_topBox", "div.p_infoBox")  # inside the root; then the root, then the page
+BANNER_TITLE = "div.p_columnBanner .title_main"  # read through BANNERS
 SECTION_SELECTORS = (
-    "div.p_columnBanner .title_main",
+    BANNER_TITLE,
     ".p_breadcrumb a:last-of-type",
     "div.pc_nav li.active > a",
     "nav li.active > a",
 )
 # Metadata label span class → field; label text is the fallback on sites that rename classes.
+META_FIELDS = ("category", "author", "source", "published_at", "views")
 META_CLASSES = {
     "i_sort": "category",
     "i_auth": "author",
@@ -67,13 +70,20 @@ SUMMARY_LABEL = re.compile(r"^\s*【?\s*(?:概要描述|摘要|概要|内容摘�
 TITLE_SITE_SUFFIX = re.compile(r"\s*[-_|–—]\s*[^-_|–—]+$")
 
 
-def section_of(sel: Selector) -> str | None:
+def section_of(sel: PageSelector) -> str | None:
     """The column the page belongs to, as its banner, breadcrumb or menu shows it."""
-    for css in SECTION_SELECTORS:
-        text = clean_line(" ".join(sel.css(css)[:1].css("::text").getall()))
+    for query in SECTION_SELECTORS:
+        found = _section_nodes(sel, query)
+        text = clean_line(" ".join(found[0].itertext())) if found else ""
         if text:
             return text
     return None
+
+
+def _section_nodes(sel: PageSelector, query: str) -> list[HtmlElement]:
+    if query == BANNER_TITLE:  # the usual place: found on the walk, without a page-wide query
+        return [title for banner in BANNERS.all(sel) for title in css(".title_main")(banner)]
+    return list(css(query)(sel.root))
 
 
 def matches_detail(sel: PageSelector) -> bool:
@@ -88,23 +98,24 @@ class Yun300Detail:
     sel: PageSelector
 
     @cached_property
-    def _root(self) -> Selector | None:
+    def _root(self) -> HtmlElement | None:
         """The article component: queries stay inside it, not the page's menus and footers."""
-        found = ROOT_MARKERS.best(self.sel)
-        return Selector(root=found, type="html") if found is not None else None
+        return ROOT_MARKERS.best(self.sel)
 
     @cached_property
-    def _boxes(self) -> list[Selector]:
+    def _boxes(self) -> list[HtmlElement]:
         """The two metadata boxes, the article root, then the whole page: searched in order."""
         root = self._root
-        boxes = [box for css in BOXES for box in root.css(css)[:1]] if root is not None else []
-        return [*boxes, *([root] if root is not None else []), self.sel]
+        if root is None:
+            return [self.sel.root]
+        boxes = [box for query in BOXES for box in css(query)(root)[:1]]
+        return [*boxes, root, self.sel.root]
 
-    def _first(self, css: str) -> str:
-        """Cleaned text of the first non-empty ``css`` match across the boxes, in order."""
+    def _first(self, query: str) -> str:
+        """Cleaned text of the first non-empty ``query`` match across the boxes, in order."""
         for box in self._boxes:
-            for node in box.css(css):
-                text = clean_line(" ".join(node.css("::text").getall()))
+            for node in css(query)(box):
+                text = clean_line(" ".join(node.itertext()))
                 if text:
                     return text
         return ""
@@ -129,10 +140,13 @@ class Yun300Detail:
         is read only when the article's own boxes give none."""
         found: dict[str, str] = {}
         for box in self._boxes:
-            if found and box is self.sel:
+            if (found and box is self.sel.root) or len(found) == len(META_FIELDS):
                 break
-            for item in META_ITEMS(box.root):
-                field, value = _meta_item(item)
+            for item in META_ITEMS(box):
+                named = _class_field(item)
+                if named in found:
+                    continue  # the other box's copy: not cleaned twice
+                field, value = _meta_item(item, named)
                 if field and value and field not in found:
                     found[field] = value
         return found
@@ -159,32 +173,32 @@ class Yun300Detail:
 
     def summary(self) -> str | None:
         for box in self._boxes:
-            for node in box.css("p.p_summary, .p_summary, [data-ename='资讯概要信息']"):
-                text = SUMMARY_LABEL.sub("", clean_line(" ".join(node.css("::text").getall())))
+            for node in css("p.p_summary, .p_summary, [data-ename='资讯概要信息']")(box):
+                text = SUMMARY_LABEL.sub("", clean_line(" ".join(node.itertext())))
                 if text:
                     return None if _same_words(text, self.title()) else text
         return None
 
     @cached_property
-    def _body(self) -> Selector:
-        for scope in (self._root, self.sel):
-            for css in BODY_SELECTORS:
-                found = scope.css(css) if scope is not None else []
+    def _body(self) -> HtmlElement:
+        for scope in (self._root, self.sel.root):
+            for query in BODY_SELECTORS:
+                found = css(query)(scope) if scope is not None else []
                 if found:
                     return found[0]
         raise ExtractError(self.url, "yun300 page without an article body element")
 
     def body_lines(self) -> list[str]:
-        return content.body_lines(self._body.root)
+        return content.body_lines(self._body)
 
     def body_html(self) -> str:
-        return content.sanitised_html(self._body.root, self.url)
+        return content.sanitised_html(self._body, self.url)
 
     def images(self) -> tuple[str, ...]:
-        return content.images(self._body.root, self.url)
+        return content.images(self._body, self.url)
 
     def attachments(self) -> tuple[Attachment, ...]:
-        return content.attachments(self._body.root, self.url)
+        return content.attachments(self._body, self.url)
 
     def to_article(self) -> Article:
         title = self.title()
@@ -215,10 +229,15 @@ class Yun300Detail:
 META_ITEMS = XPath(HTMLTranslator().css_to_xpath(".p_dataSource > li, .p_info li"))
 
 
-def _meta_item(node: HtmlElement) -> tuple[str | None, str]:
-    """(field, cleaned value) of one metadata ``li``: label span, then the value after it."""
+def _class_field(node: HtmlElement) -> str | None:
+    """The field a metadata ``li``'s label span names by its class, if it does."""
     label_classes = " ".join(span.get("class", "") for span in node.iter("span")).split()
-    field = next((META_CLASSES[c] for c in label_classes if c in META_CLASSES), None)
+    return next((META_CLASSES[c] for c in label_classes if c in META_CLASSES), None)
+
+
+def _meta_item(node: HtmlElement, field: str | None) -> tuple[str | None, str]:
+    """(field, cleaned value) of one metadata ``li``: label span, then the value after it;
+    ``field`` is the one its class names (``_class_field``), else its label text says."""
     text = clean_line(" ".join(node.itertext()))
     label, _sep, value = text.partition(":") if ":" in text else text.partition("：")
     if field is None:
@@ -283,7 +302,7 @@ class Yun300List:
     """A section list page, or a list.do fragment (``component_id`` then comes from the caller)."""
 
     url: str
-    sel: Selector
+    sel: PageSelector
     layout: ClassVar[str] = "yun300"
 
     def article_entries(self) -> list[ListEntry]:
@@ -309,8 +328,8 @@ class Yun300List:
 
     def component_id(self) -> str | None:
         """``portalResNews_list-<digits>``: the list component's id without ``c_``."""
-        for css in LIST_COMPONENTS:
-            element_id = self.sel.css(css).attrib.get("id")
+        for query in LIST_COMPONENTS:
+            element_id = self.sel.css(query).attrib.get("id")
             if element_id:
                 return element_id.removeprefix("c_")
         return None
@@ -341,8 +360,8 @@ class Yun300List:
     @cached_property
     def _entries_found(self) -> list[ListEntry]:
         """Every entry, files included, read once (``entries`` and ``file_entries`` split it)."""
-        for css in LIST_ITEM_LINKS:
-            links = self.sel.css(css)
+        for query in LIST_ITEM_LINKS:
+            links = self.sel.css(query)
             found = [entry for link in links if (entry := self._entry(link)) is not None]
             if found:
                 return list({entry.url: entry for entry in reversed(found)}.values())[::-1]
