@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.errors import ExtractError
 from crawler.extract import extract
-from crawler.extract.decode import Undecodable, decode_page, is_plausible
+from crawler.extract.decode import (
+    SPLIT_AT_LT,
+    Undecodable,
+    decode_in_pieces,
+    decode_page,
+    is_plausible,
+    pieces_plausible,
+)
 
 TEXT = "黨群園地：集團召開安全生產專題會議，傳達學習全省電視電話會議精神。"
 SIMPLIFIED = "党群园地：集团召开安全生产专题会议，传达学习全省电视电话会议精神。"
@@ -74,3 +83,30 @@ def test_extract_reports_undecodable_pages_as_extract_errors() -> None:
 )
 def test_plausibility(text: str, plausible: bool) -> None:
     assert is_plausible(text) is plausible
+
+
+# A page's characters as the legacy codecs see them: ASCII markup and Han text mixed, with the
+# letters and digits that GBK and GB18030 also use as trail bytes right after Han characters.
+PAGE_CHARS = st.text(
+    alphabet=st.sampled_from(list("<>/ab09@~ \n") + list(SIMPLIFIED) + list(TEXT)), max_size=400
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=PAGE_CHARS, encoding=st.sampled_from(sorted(SPLIT_AT_LT)), piece=st.integers(1, 40))
+def test_decoding_in_pieces_is_decoding_whole(text: str, encoding: str, piece: int) -> None:
+    try:
+        body = text.encode(encoding)
+    except UnicodeEncodeError:
+        return  # a character this charset has no bytes for
+    pieces = decode_in_pieces(body, encoding, piece_bytes=piece)
+    assert "".join(pieces) == body.decode(encoding)
+    assert pieces_plausible(pieces) is is_plausible(body.decode(encoding))
+
+
+def test_a_cut_character_fails_in_pieces_as_whole() -> None:
+    body = ("<p>" + SIMPLIFIED * 300).encode("gbk") + b"\xd6<p>"  # a lead byte, then "<"
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("gbk")
+    with pytest.raises(UnicodeDecodeError):
+        decode_in_pieces(body, "gbk")

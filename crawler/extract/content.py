@@ -28,6 +28,7 @@ SKIPPED_TAGS = frozenset(
 )
 _UNSAFE_ATTRIBUTE_PREFIX = "on"
 LAZY_SRC_ATTRIBUTES = ("data-original", "data-src", "data-lazy-src", "src")
+_URL_ATTRIBUTES = frozenset(("href", "src", *LAZY_SRC_ATTRIBUTES))  # made absolute
 
 
 def is_hidden(element: html.HtmlElement) -> bool:
@@ -71,7 +72,12 @@ def visible_text(element: html.HtmlElement) -> str:
 
 def body_lines(element: html.HtmlElement) -> list[str]:
     """Clean lines of the body in page order; chrome lines dropped, nothing else."""
-    text = clean_text(visible_text(element))
+    return lines_of(visible_text(element))
+
+
+def lines_of(shown_text: str) -> list[str]:
+    """``body_lines`` of a body whose ``visible_text`` is ``shown_text``."""
+    text = clean_text(shown_text)
     return [line for line in text.split("\n") if not is_chrome_line(line)]
 
 
@@ -121,13 +127,14 @@ def sanitised_html(element: html.HtmlElement, base_url: str) -> str:
 
 
 def _clean_node(node: html.HtmlElement, base_url: str) -> None:
-    for name in list(node.attrib):
+    attributes = node.attrib
+    for name in list(attributes) if attributes else ():  # most nodes have none
         if name.lower().startswith(_UNSAFE_ATTRIBUTE_PREFIX):
-            del node.attrib[name]
-    for name in ("href", "src", *LAZY_SRC_ATTRIBUTES):
-        value = node.get(name)
-        if value and (url := absolute_url(base_url, value)):
-            node.set(name, url)
+            del attributes[name]
+        elif name in _URL_ATTRIBUTES:
+            value = attributes[name]
+            if value and (url := absolute_url(base_url, value)):
+                attributes[name] = url
     if node.text:
         node.text = strip_glosses(node.text)
     if node.tail:

@@ -233,14 +233,17 @@ class GenericDetail:
         if self.family != "generic":
             return True  # the family's own body element: even a one-line notice is an article
         named = body is self._named_body
-        return han_count(content.visible_text(body)) >= (
-            MIN_CONTAINER_CHARS if named else MIN_BODY_CHARS
-        )
+        return han_count(self._body_text) >= (MIN_CONTAINER_CHARS if named else MIN_BODY_CHARS)
+
+    @cached_property
+    def _body_text(self) -> str:
+        """The body's shown text, uncleaned (``content.visible_text``): read once."""
+        return content.visible_text(self._body) if self._body is not None else ""
 
     def body_lines(self) -> list[str]:
         if self._body is None:
             return []
-        lines = content.body_lines(self._body)
+        lines = content.lines_of(self._body_text)
         lines = _without_headline(lines, self.title())
         lines = [line for n, line in enumerate(lines) if not _is_frame_line(line, n, len(lines))]
         shown = "\n".join(lines)
@@ -309,6 +312,8 @@ def _common_bodies(sel: PageSelector) -> dict[int, list[html.HtmlElement]]:
 
 
 def _heaviest(elements: list[html.HtmlElement]) -> html.HtmlElement:
+    if len(elements) == 1:
+        return elements[0]  # nothing to weigh: the text of a body is read once, later
     return max(elements, key=lambda e: han_count(content.visible_text(e)))
 
 

@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
-from lxml.etree import XPath
 from lxml.html import HtmlElement
 from parsel import Selector
-from parsel.csstranslator import HTMLTranslator
 
 from crawler.errors import ExtractError
 from crawler.extract import content
@@ -139,10 +137,14 @@ class Yun300Detail:
         """Metadata values by field, each from the first box that gives one; the whole page
         is read only when the article's own boxes give none."""
         found: dict[str, str] = {}
+        read: set[HtmlElement] = set()  # the root holds the boxes: their items are read once
         for box in self._boxes:
             if (found and box is self.sel.root) or len(found) == len(META_FIELDS):
                 break
-            for item in META_ITEMS(box):
+            for item in meta_items(box):
+                if item in read:
+                    continue
+                read.add(item)
                 named = _class_field(item)
                 if named in found:
                     continue  # the other box's copy: not cleaned twice
@@ -224,9 +226,23 @@ class Yun300Detail:
         )
 
 
-# Compiled once (an immutable XPath): a page has a dozen metadata items, read with lxml
-# directly, since each parsel query builds its own evaluator and a Selector per match.
-META_ITEMS = XPath(HTMLTranslator().css_to_xpath(".p_dataSource > li, .p_info li"))
+def meta_items(box: HtmlElement) -> list[HtmlElement]:
+    """The metadata ``li``s inside ``box``, in page order: what ``.p_dataSource > li, .p_info li``
+    selects there, read by walking up from each ``li`` (a box holds a dozen) rather than by an
+    XPath that tests the class of every element of the article."""
+    return [li for li in box.iter("li") if _is_meta_item(li, box)]
+
+
+def _is_meta_item(li: HtmlElement, box: HtmlElement) -> bool:
+    parent = li.getparent()
+    if parent is not None and "p_dataSource" in (parent.get("class") or "").split():
+        return True
+    for ancestor in li.iterancestors():
+        if "p_info" in (ancestor.get("class") or "").split():
+            return True
+        if ancestor is box:
+            return False
+    return False
 
 
 def _class_field(node: HtmlElement) -> str | None:
