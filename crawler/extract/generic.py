@@ -14,6 +14,7 @@ from itertools import takewhile
 from typing import ClassVar
 
 from lxml import html
+from lxml.etree import XPath
 
 from crawler.extract import content
 from crawler.extract.info import has_info_label, is_editor_line, read_info_line, views_of
@@ -129,8 +130,9 @@ class GenericDetail:
         """Labelled values from the page's info lines, the first value of each field."""
         found: dict[str, str | None] = {}
         seen: set[html.HtmlElement] = set()
-        for node in self._article_area().xpath(_LABELLED_TEXT):
-            block = _line_block(node.getparent())
+        framed: dict[html.HtmlElement, bool] = {}  # info lines share their ancestors
+        for node in _LABELLED_TEXT(self._article_area()):
+            block = _line_block(node.getparent(), framed)
             if block is None or block in seen:
                 continue
             seen.add(block)
@@ -285,7 +287,8 @@ class GenericDetail:
         )  # fmt: skip
 
 
-_LABELLED_TEXT = ".//text()[contains(., '：') or contains(., ':')]"
+# Compiled once: text nodes that may carry a "label：value" pair.
+_LABELLED_TEXT = XPath(".//text()[contains(., '：') or contains(., ':')]")
 
 
 # Body elements common templates name, most specific first.
@@ -327,19 +330,30 @@ def _paragraph_weight(paragraph: html.HtmlElement) -> int:
     return han_count("".join(paragraph.xpath(".//text()[not(ancestor::a)]")))
 
 
-def _line_block(element: html.HtmlElement | None) -> html.HtmlElement | None:
-    """The block an info text node belongs to; None inside scripts, hidden parts or the frame."""
+def _line_block(
+    element: html.HtmlElement | None, framed: dict[html.HtmlElement, bool]
+) -> html.HtmlElement | None:
+    """The block an info text node belongs to; None inside scripts, hidden parts or the frame.
+    ``framed`` remembers the verdict on each ancestor already seen."""
     block = None
     while element is not None and isinstance(element.tag, str):
-        if element.tag in ("script", "style", "footer") or content.is_hidden(element):
-            return None
-        marks = f"{element.get('class', '')} {element.get('id', '')}".lower()
-        if any(word in marks for word in _FRAME_WORDS):
+        verdict = framed.get(element)
+        if verdict is None:
+            verdict = framed[element] = _is_frame(element)
+        if verdict:
             return None
         if block is None and element.tag in _BLOCKS:
             block = element
         element = element.getparent()
     return block
+
+
+def _is_frame(element: html.HtmlElement) -> bool:
+    """A script, a hidden part or the page's frame (footer, menu, copyright…)."""
+    if element.tag in ("script", "style", "footer") or content.is_hidden(element):
+        return True
+    marks = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    return any(word in marks for word in _FRAME_WORDS)
 
 
 def _without_headline(lines: list[str], title: str) -> list[str]:
