@@ -91,7 +91,7 @@ PIECE_BYTES = 4096
 
 def decode_in_pieces(body: bytes, encoding: str, *, piece_bytes: int = PIECE_BYTES) -> list[str]:
     """``body.decode(encoding)`` (strict) in pieces, for an encoding of SPLIT_AT_LT: pieces of
-    ASCII bytes skip the codec (and plausibility checks skip them: see ``_plausible``)."""
+    ASCII bytes skip the codec (and plausibility checks skip them: see ``pieces_plausible``)."""
     pieces: list[str] = []
     start = 0
     while start < len(body):

@@ -33,11 +33,9 @@ _COUNTDOWN_PAGE = re.compile(r"/(\d+)\.html?$")
 
 
 NEWS_FORM = Marker("form", "name", "=", "_newscontent_fromname")
-DETAIL_MARKERS = Markers(
-    NEWS_FORM,
-    Marker("div", "id", "starts", "vsb_content"),
-    Marker("div", "class", "in", "v_news_content"),
-)
+NEWS_CONTENT = Marker("div", "class", "in", "v_news_content")
+VSB_CONTENT = Marker("div", "id", "starts", "vsb_content")
+DETAIL_MARKERS = Markers(NEWS_FORM, VSB_CONTENT, NEWS_CONTENT)
 
 
 def matches_detail(sel: PageSelector) -> bool:
@@ -52,10 +50,7 @@ def matches_list(sel: Selector) -> bool:
 @dataclass(frozen=True)
 class VsbDetail(GenericDetail):
     family: ClassVar[str] = "vsb"
-    BODY_MARKERS: ClassVar[tuple[Markers, ...]] = (
-        Markers(Marker("div", "class", "in", "v_news_content")),
-        Markers(Marker("div", "id", "starts", "vsb_content")),
-    )
+    BODY_MARKERS: ClassVar[tuple[Markers, ...]] = (Markers(NEWS_CONTENT), Markers(VSB_CONTENT))
     ATTACHMENT_MARKERS: ClassVar[Markers] = Markers(NEWS_FORM)
 
     def views(self) -> int | None:

@@ -117,14 +117,12 @@ class Markers:
 
     def best(self, sel: PageSelector) -> HtmlElement | None:
         """The first element the highest-ranked marker that matches any finds."""
-        ranked = [
-            (rank, element) for element in self.all(sel) if (rank := self.rank(element)) is not None
-        ]
-        return min(ranked, key=_rank_of)[1] if ranked else None
-
-
-def _rank_of(ranked: tuple[int, HtmlElement]) -> int:
-    return ranked[0]
+        best: tuple[int, HtmlElement] | None = None
+        for element in sel.elements(*self._by_tag):
+            rank = self.rank(element)
+            if rank is not None and (best is None or rank < best[0]):
+                best = (rank, element)
+        return best[1] if best is not None else None
 
 
 @lru_cache(maxsize=256)

@@ -47,15 +47,15 @@ BODY_SELECTORS = (
     "div.p_NewsDetail div.p_articles",
 )
 BOXES = ("div.p_topBox", "div.p_infoBox")  # inside the root; then the root, then the page
-BANNER_TITLE = "div.p_columnBanner .title_main"  # read through BANNERS
-SECTION_SELECTORS = (
-    BANNER_TITLE,
-    ".p_breadcrumb a:last-of-type",
-    "div.pc_nav li.active > a",
-    "nav li.active > a",
+# (where, what): the banner's title inside the banner divs found on the walk (the usual place,
+# without a page-wide query), then breadcrumb and menu across the page.
+SECTION_SELECTORS: tuple[tuple[Markers | None, str], ...] = (
+    (BANNERS, ".title_main"),
+    (None, ".p_breadcrumb a:last-of-type"),
+    (None, "div.pc_nav li.active > a"),
+    (None, "nav li.active > a"),
 )
 # Metadata label span class → field; label text is the fallback on sites that rename classes.
-META_FIELDS = ("category", "author", "source", "published_at", "views")
 META_CLASSES = {
     "i_sort": "category",
     "i_auth": "author",
@@ -70,18 +70,13 @@ TITLE_SITE_SUFFIX = re.compile(r"\s*[-_|–—]\s*[^-_|–—]+$")
 
 def section_of(sel: PageSelector) -> str | None:
     """The column the page belongs to, as its banner, breadcrumb or menu shows it."""
-    for query in SECTION_SELECTORS:
-        found = _section_nodes(sel, query)
-        text = clean_line(" ".join(found[0].itertext())) if found else ""
+    for scope, query in SECTION_SELECTORS:
+        roots = scope.all(sel) if scope is not None else [sel.root]
+        found = next((node for root in roots for node in css(query)(root)), None)
+        text = clean_line(" ".join(found.itertext())) if found is not None else ""
         if text:
             return text
     return None
-
-
-def _section_nodes(sel: PageSelector, query: str) -> list[HtmlElement]:
-    if query == BANNER_TITLE:  # the usual place: found on the walk, without a page-wide query
-        return [title for banner in BANNERS.all(sel) for title in css(".title_main")(banner)]
-    return list(css(query)(sel.root))
 
 
 def matches_detail(sel: PageSelector) -> bool:
@@ -139,7 +134,7 @@ class Yun300Detail:
         found: dict[str, str] = {}
         read: set[HtmlElement] = set()  # the root holds the boxes: their items are read once
         for box in self._boxes:
-            if (found and box is self.sel.root) or len(found) == len(META_FIELDS):
+            if (found and box is self.sel.root) or len(found) == len(META_LABELS):  # every field
                 break
             for item in meta_items(box):
                 if item in read:
