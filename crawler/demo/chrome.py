@@ -1,12 +1,15 @@
 """Portal-weight page chrome for fixture pages: what makes a real portal page ~90 KB although
 its article is 3 KB — inline scripts in the head, a mega-menu of every column, a sidebar of
 links, a footer of link lists. Written for the benchmarks and chrome-robustness tests; the
-content is generated, deterministic, and copies no site.
+content is generated, deterministic, and copies no site. A site in Traditional script gets its
+chrome in Traditional too: a Big5 page could not carry Simplified characters but as entities.
 """
 
 from __future__ import annotations
 
 from functools import cache
+
+from opencc import OpenCC
 
 COLUMNS = (
     "集团概况", "新闻中心", "党群园地", "产业布局", "科技创新", "安全环保", "人力资源", "企业文化",
@@ -44,6 +47,10 @@ def _menu_column(number: int, name: str) -> str:
     )
 
 
+def _in_script(html: str, traditional: bool) -> str:
+    return OpenCC("s2tw").convert(html) if traditional else html
+
+
 @cache
 def head_scripts() -> str:
     """~36 KB of inline script for the page head."""
@@ -51,31 +58,36 @@ def head_scripts() -> str:
 
 
 @cache
-def mega_menu() -> str:
+def mega_menu(traditional: bool = False) -> str:
     """~35 KB: every column with its sub-columns and their sub-columns."""
     columns = "".join(_menu_column(number, name) for number, name in enumerate(COLUMNS))
-    return f'<div class="header_nav"><ul class="nav_list">{columns}</ul></div>'
+    return _in_script(
+        f'<div class="header_nav"><ul class="nav_list">{columns}</ul></div>', traditional
+    )
 
 
 @cache
-def sidebar() -> str:
+def sidebar(traditional: bool = False) -> str:
     items = "".join(
         f'<li><a href="/news/{4000 + i}.html" title="{SUBJECTS[i % 16]}工作动态第{i}期">'
         f"{SUBJECTS[i % 16]}工作动态第{i}期</a><span>2024-0{1 + i % 9}-1{i % 10}</span></li>"
         for i in range(40)
     )
-    return f'<div class="side_list"><h3>热点推荐</h3><ul>{items}</ul></div>'
+    return _in_script(
+        f'<div class="side_list"><h3>热点推荐</h3><ul>{items}</ul></div>', traditional
+    )
 
 
 @cache
-def footer() -> str:
+def footer(traditional: bool = False) -> str:
     groups = "".join(
         f"<dl><dt>{name}</dt>{''.join(f'<dd><a href=/news/{700 + n * 10 + i}/>{SUBJECTS[(n + i) % 16]}</a></dd>' for i in range(10))}</dl>"
         for n, name in enumerate(COLUMNS)
     )
     links = "".join(f'<a href="http://link{i}.example.cn/">友情链接单位{i}</a>' for i in range(30))
-    return (
+    html = (
         f'<div class="foot_nav">{groups}</div><div class="friend_links">{links}</div>'
         '<div class="copyright"><p>地址：示例省示例市示例大道1号 邮编：100000 电话：010-00000000</p>'
         "<p>ICP备00000000号-1 公网安备00000000000000号</p></div>"
     )
+    return _in_script(html, traditional)

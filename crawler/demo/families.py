@@ -93,9 +93,9 @@ def _page(
         files=[(writer.shown(name, glossed), family.attachment_url(href, n))
                for n, (name, href) in _files(article)],
         weight=chrome.head_scripts() if spec.portal_weight else "",
-        menu=chrome.mega_menu() if spec.portal_weight else "",
-        sidebar=chrome.sidebar() if spec.portal_weight else "",
-        footer=chrome.footer() if spec.portal_weight else "",
+        menu=chrome.mega_menu(spec.traditional) if spec.portal_weight else "",
+        sidebar=chrome.sidebar(spec.traditional) if spec.portal_weight else "",
+        footer=chrome.footer(spec.traditional) if spec.portal_weight else "",
     )  # fmt: skip
 
 

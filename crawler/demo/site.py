@@ -220,7 +220,7 @@ def _detail_page(writer: _Writer, article: dict[str, Any], index: int, path: str
 {chrome.head_scripts() if spec.portal_weight else ""}
 </head>
 <body data-layout="flow"><div class="main pagebox">
-{chrome.mega_menu() if spec.portal_weight else ""}
+{chrome.mega_menu(spec.traditional) if spec.portal_weight else ""}
 {_nav(writer)}
 <div id="{detail_id}" loaded="true">
  <div class="e_box p_NewsDetail" data-ename="资讯详情" data-infoid="{spec.first_id + index}">
@@ -242,8 +242,8 @@ def _detail_page(writer: _Writer, article: dict[str, Any], index: int, path: str
   </div>
  </div>
 </div>
-{chrome.sidebar() if spec.portal_weight else ""}
-<div class="footer">{chrome.footer() if spec.portal_weight else ""}<p>{writer.shown("微信公众号", False)}</p><p>Copyright © {writer.shown(spec.company, False)} {writer.shown("版权所有", False)}</p></div>
+{chrome.sidebar(spec.traditional) if spec.portal_weight else ""}
+<div class="footer">{chrome.footer(spec.traditional) if spec.portal_weight else ""}<p>{writer.shown("微信公众号", False)}</p><p>Copyright © {writer.shown(spec.company, False)} {writer.shown("版权所有", False)}</p></div>
 </div></body></html>
 """
 
