@@ -38,7 +38,7 @@ CONCURRENT_ITEMS = 16  # outputs of one response handled at once; Scrapy starts 
 # response, and its default of 100 cost a fifth of a crawl's time (the pipelines are synchronous)
 # Scrapy checks every callback for a generator returning a value by reading its source; its
 # cache is keyed by the bound method, new at every call, so it parsed the source once per page
-# (3% of a crawl). tests/test_settings.py checks instead that no callback returns a value.
+# (3% of a crawl). tests/test_quality.py checks instead that no callback returns a value.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 DOWNLOAD_DELAY = 0.25  # seconds between requests to one site, before AutoThrottle adapts it
 AUTOTHROTTLE_ENABLED = True  # slow down when a site slows down
