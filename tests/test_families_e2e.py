@@ -17,7 +17,10 @@ from tests.test_crawl_e2e import archived, assert_archive_matches
 
 SiteFactory = Callable[..., ServedSite]
 FAMILIES = ("vsb", "trs", "hanweb", "generic")
-QUICK = ("-s", "PARTYFIELD_RETRY_PAUSE=0.1")
+# Politeness off: what is fetched is asserted here, not when (see test_politeness.py; the main
+# yun300 test of test_crawl_e2e.py crawls with the default settings).
+FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
+QUICK = (*FAST, "-s", "PARTYFIELD_RETRY_PAUSE=0.1")
 
 
 def errors(db: Path) -> list[dict[str, object]]:
@@ -34,7 +37,7 @@ def test_section_is_archived_article_for_article(
 ) -> None:
     served = served_site(FamilySpec(family=family))
     db = tmp_path / "party.db"
-    result = run_cli("crawl", served.start_url, "--db", str(db), cwd=tmp_path)
+    result = run_cli("crawl", served.start_url, "--db", str(db), *FAST, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "24 new" in result.stdout and "0 errors" in result.stdout
     assert_archive_matches(db, served)
@@ -43,7 +46,7 @@ def test_section_is_archived_article_for_article(
     assert sorted(detail_requests) == sorted(served.site.expected)  # each article fetched once
 
     served.server.log.clear()
-    again = run_cli("crawl", served.start_url, "--db", str(db), cwd=tmp_path)
+    again = run_cli("crawl", served.start_url, "--db", str(db), *FAST, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert "0 new, 0 updated, 0 unchanged, 24 not refetched (24 archived)" in again.stdout
     assert not any(p in served.site.expected for p in served.server.log.paths())
@@ -53,7 +56,7 @@ def test_vsb_pages_count_down_and_each_is_asked_for_once(
     served_site: SiteFactory, tmp_path: Path
 ) -> None:
     served = served_site(FamilySpec(family="vsb"))
-    result = run_cli("crawl", served.start_url, "--db", str(tmp_path / "p.db"), cwd=tmp_path)
+    result = run_cli("crawl", served.start_url, "--db", str(tmp_path / "p.db"), *FAST, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lists = [p for p in served.server.log.paths("/dwgz/")]
     assert lists == ["/dwgz/djgz.htm", "/dwgz/djgz/4.htm", "/dwgz/djgz/3.htm",
@@ -64,7 +67,7 @@ def test_hanweb_records_come_from_the_page_and_dataproxy(
     served_site: SiteFactory, tmp_path: Path
 ) -> None:
     served = served_site(FamilySpec(family="hanweb", page_size=3))
-    result = run_cli("crawl", served.start_url, "--db", str(tmp_path / "p.db"), cwd=tmp_path)
+    result = run_cli("crawl", served.start_url, "--db", str(tmp_path / "p.db"), *FAST, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "24 new" in result.stdout
     # 9 records embedded in the column page (3 pages of 3), 15 more in two dataproxy answers
@@ -118,7 +121,7 @@ def test_a_front_page_given_as_a_section_says_to_discover(
 ) -> None:
     served = served_site(FamilySpec(family="trs", article_count=3))
     db = tmp_path / "p.db"
-    result = run_cli("crawl", served.url("/index.html"), "--db", str(db), cwd=tmp_path)
+    result = run_cli("crawl", served.url("/index.html"), "--db", str(db), *FAST, cwd=tmp_path)
     assert result.returncode == 1
     [error] = errors(db)
     assert "partyfield discover" in str(error["reason"])

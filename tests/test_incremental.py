@@ -33,9 +33,13 @@ def detail_requests(served: ServedSite) -> int:
     return sum(1 for path in served.server.log.paths() if path.endswith(".html"))
 
 
+# What is fetched again, not when: politeness has tests of its own (test_politeness.py).
+FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
+
+
 def crawl(served: ServedSite, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     served.server.log.clear()
-    result = run_cli("crawl", served.start_url, "--db", str(db), *extra, cwd=db.parent)
+    result = run_cli("crawl", served.start_url, "--db", str(db), *FAST, *extra, cwd=db.parent)
     assert result.returncode == 0, result.stderr
     return result
 
