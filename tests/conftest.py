@@ -56,6 +56,11 @@ def served_site(tmp_path: Path) -> Iterator[Callable[..., ServedSite]]:
         yield make
 
 
+# Politeness off, for tests that assert what a crawl fetches rather than when (test_politeness.py
+# and the default-settings crawl of test_crawl_e2e.py keep the delays).
+FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
+
+
 def run_cli(
     *args: str, cwd: Path, timeout: int = CRAWL_TIMEOUT
 ) -> subprocess.CompletedProcess[str]:

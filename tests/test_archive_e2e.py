@@ -24,11 +24,10 @@ from crawler.demo.server import serve
 from crawler.demo.site import SiteSpec, build_site
 from crawler.extract import extract
 from crawler.items import Article
-from tests.conftest import ServedSite, run_cli, wait_for
+from tests.conftest import FAST, ServedSite, run_cli, wait_for
 from tests.test_crawl_e2e import assert_archive_matches
 
 SiteFactory = Callable[..., ServedSite]
-FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 BIN = Path(sys.executable).parent
 
 

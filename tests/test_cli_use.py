@@ -15,11 +15,10 @@ import pytest
 
 from crawler.demo.site import SiteSpec
 from crawler.store import Archive
-from tests.conftest import ROOT, ServedSite, run_cli
+from tests.conftest import FAST, ROOT, ServedSite, run_cli
 from tests.test_search import build_archive
 
 SiteFactory = Callable[..., ServedSite]
-FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 
 
 def test_version(tmp_path: Path) -> None:

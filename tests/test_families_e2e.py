@@ -12,14 +12,11 @@ import pytest
 from crawler.demo.families import FamilySpec
 from crawler.demo.markup.plain import COMMENTED_OUT
 from crawler.store import Archive
-from tests.conftest import ServedSite, run_cli
+from tests.conftest import FAST, ServedSite, run_cli
 from tests.test_crawl_e2e import archived, assert_archive_matches
 
 SiteFactory = Callable[..., ServedSite]
 FAMILIES = ("vsb", "trs", "hanweb", "generic")
-# Politeness off: what is fetched is asserted here, not when (see test_politeness.py; the main
-# yun300 test of test_crawl_e2e.py crawls with the default settings).
-FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 QUICK = (*FAST, "-s", "PARTYFIELD_RETRY_PAUSE=0.1")
 
 

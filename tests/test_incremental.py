@@ -18,7 +18,7 @@ import pytest
 from crawler.demo.site import SiteSpec, build_site
 from crawler.errors import ConfigError
 from crawler.sites import load_sites
-from tests.conftest import ServedSite, run_cli, wait_for
+from tests.conftest import FAST, ServedSite, run_cli, wait_for
 from tests.test_crawl_e2e import assert_archive_matches
 
 SiteFactory = Callable[..., ServedSite]
@@ -31,10 +31,6 @@ def list_requests(served: ServedSite) -> int:
 
 def detail_requests(served: ServedSite) -> int:
     return sum(1 for path in served.server.log.paths() if path.endswith(".html"))
-
-
-# What is fetched again, not when: politeness has tests of its own (test_politeness.py).
-FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 
 
 def crawl(served: ServedSite, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:

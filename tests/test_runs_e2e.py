@@ -14,10 +14,9 @@ import pytest
 
 from crawler.demo.site import SiteSpec
 from crawler.store import Archive
-from tests.conftest import ServedSite, run_cli
+from tests.conftest import FAST, ServedSite, run_cli
 
 SiteFactory = Callable[..., ServedSite]
-FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 QUICK_LAST_TRY = (*FAST, "-s", "PARTYFIELD_RETRY_PAUSE=0.2")
 
 

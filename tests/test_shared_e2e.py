@@ -23,11 +23,10 @@ from crawler.demo.site import SiteSpec
 from crawler.report import fetched_by
 from crawler.shared.link import CrawlKeys
 from crawler.shared.local_redis import LocalRedis, free_port
-from tests.conftest import ROOT, ServedSite, run_cli, wait_for
+from tests.conftest import FAST, ROOT, ServedSite, run_cli, wait_for
 from tests.test_crawl_e2e import assert_archive_matches
 
 SiteFactory = Callable[..., ServedSite]
-FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 COMPARED = ("url", "site", "section", "title", "category", "author", "source", "published_at",
             "views", "summary", "body", "body_html", "images", "attachments", "content_hash")  # fmt: skip
 
