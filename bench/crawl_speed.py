@@ -4,8 +4,8 @@ Builds a yun300 site of N articles, serves it on 127.0.0.1 and, with politeness 
 is local), crawls it with ``partyfield crawl`` and with ``bench.bare_spider`` — a Scrapy spider
 that fetches exactly the same pages and does nothing else — in alternating rounds, since this
 VM's speed drifts; the best round of each counts. Then an unchanged re-run and a ``--refresh``
-run show what incremental crawling saves. Peak RSS is Scrapy's ``memusage/max`` of the crawl
-process.
+run show what incremental crawling saves. Peak RSS is that of the crawl's process plus that of
+its extraction process (each one's VmHWM, read from /proc while the crawl runs).
 
 Run: ``.venv/bin/python -m bench.crawl_speed [--articles 600 5000] [--rounds 2] [--portal]``
 (``--portal``: ~90 KB detail pages, as real portals serve them, instead of ~4 KB ones).
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -30,14 +31,49 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
 
 
 def partyfield(url: str, db: Path, *extra: str) -> dict[str, object]:
-    """One crawl; its runs row with the stats decoded."""
-    subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", url, "--db", str(db), *FAST,
-                    *extra], check=True, capture_output=True)  # fmt: skip
+    """One crawl; its runs row with the stats decoded, and ``peak_rss``: the peak RSS of the
+    crawl's process plus that of its extraction process (crawler/offload.py)."""
+    command = [sys.executable, "-m", "crawler.cli", "crawl", url, "--db", str(db), *FAST, *extra]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=log, stderr=log)
+        peak = peak_rss(process)
+        if process.returncode:
+            log.seek(0)
+            raise SystemExit(f"crawl failed:\n{log.read().decode()[-2000:]}")
     with sqlite3.connect(db) as conn:
         conn.row_factory = sqlite3.Row
         run = dict(conn.execute("select * from runs order by id desc limit 1").fetchone())
     run["stats"] = json.loads(str(run["stats"]))
+    run["peak_rss"] = peak
     return run
+
+
+def peak_rss(process: subprocess.Popen[bytes]) -> int:
+    """Bytes: the sum of the peak RSS (VmHWM) of ``process`` and of its children, polled
+    until it exits."""
+    peaks: dict[int, int] = {}
+    while process.poll() is None:
+        for pid in (process.pid, *_children(process.pid)):
+            peaks[pid] = max(peaks.get(pid, 0), _vm_hwm(pid))
+        time.sleep(0.1)
+    return sum(peaks.values())
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _vm_hwm(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) * 1024 if found else 0
 
 
 def bare(url: str) -> tuple[int, float]:
@@ -61,7 +97,7 @@ def compare(articles: int, rounds: int, folder: Path, portal: bool) -> None:
             stats = run["stats"]
             assert isinstance(stats, dict)
             pages, seconds = stats["response_received_count"], stats["elapsed_time_seconds"]
-            ours.append((int(pages), float(seconds), int(stats["memusage/max"])))
+            ours.append((int(pages), float(seconds), int(str(run["peak_rss"]))))
             theirs.append(bare(url))
         best_ours = min(ours, key=lambda r: r[1])
         best_bare = min(theirs, key=lambda r: r[1])

@@ -18,6 +18,8 @@ PARTYFIELD_MAX_ERROR_RATIO = 0.5  # a run whose failed share of pages passes thi
 PARTYFIELD_REFRESH = False  # True: refetch archived articles and walk every list page
 PARTYFIELD_PROGRESS_INTERVAL = 10.0  # seconds between progress lines in the log; 0: none
 PARTYFIELD_RETRY_PAUSE = 15.0  # seconds before failed pages get their one more try, at the end
+PARTYFIELD_EXTRACT_PROCESSES = 1  # processes reading pages beside the crawl's (crawler/offload.py);
+# 0: the crawl's own process reads them. At most one per core beyond the crawl's.
 PARTYFIELD_WARC = True  # keep every exchange as WARC records in warc/ beside the archive
 PARTYFIELD_WARC_MAX_BYTES = 1024**3  # a run's WARC file passing this size is followed by a new one
 PARTYFIELD_REDIS = ""  # redis://HOST:PORT/DB of a shared crawl (`crawl --redis`, `worker --redis`)
@@ -67,10 +69,12 @@ DOWNLOAD_HANDLERS = {  # Scrapy's HTTP/1.1 handler, stoppable at once (crawler/d
     "https": "crawler.download.StoppableHTTPHandler",
 }
 DOWNLOADER_MIDDLEWARES = {  # redirect loops and off-site redirects become errors, not drops;
-    # every exchange captured as the server sent it (next to the handler: before decompression)
+    # every exchange captured as the server sent it (next to the handler: before decompression);
+    # pages read ahead in the extraction processes once decompressed, redirected and retried
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.redirects.CheckedRedirectMiddleware": 600,
     "crawler.capture.CaptureMiddleware": 950,
+    "crawler.offload.ReadAheadMiddleware": 50,
 }
 HTTPCACHE_ENABLED = False  # validators live in the archive instead (crawler/incremental.py)
 DEFAULT_REQUEST_HEADERS = {  # what a browser asks for; pages in Chinese first

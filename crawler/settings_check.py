@@ -34,8 +34,9 @@ MINIMUM: dict[str, float] = {
     "PARTYFIELD_PROGRESS_INTERVAL": 0,
     "PARTYFIELD_RETRY_PAUSE": 0,
     "PARTYFIELD_LEASE_SECONDS": 1,
+    "PARTYFIELD_EXTRACT_PROCESSES": 0,
 }
-MAXIMUM: dict[str, float] = {"PARTYFIELD_MAX_ERROR_RATIO": 1}
+MAXIMUM: dict[str, float] = {"PARTYFIELD_MAX_ERROR_RATIO": 1, "PARTYFIELD_EXTRACT_PROCESSES": 64}
 
 
 def known_settings() -> dict[str, Any]:

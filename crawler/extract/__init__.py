@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from lxml import etree
 from lxml.html import HTMLParser
@@ -18,7 +19,7 @@ from crawler.extract.content import drop_keep_tail
 from crawler.extract.decode import Undecodable, decode_html
 from crawler.extract.generic import GenericDetail
 from crawler.extract.hanweb import HanwebDetail, HanwebList
-from crawler.extract.listing import GenericList, ListPage, PageRef
+from crawler.extract.listing import GenericList, ListPage, ListReading, PageRef, read_list
 from crawler.extract.trs import TrsDetail, TrsList
 from crawler.extract.vsb import VsbDetail, VsbList
 from crawler.extract.walk import PageSelector
@@ -33,12 +34,16 @@ from crawler.extract.yun300 import (
 from crawler.items import Article
 
 __all__ = [
+    "ARTICLE_PAGE",
     "LAYOUTS",
     "LIST_LAYOUTS",
     "PARSER_VERSION",
+    "SECTION_PAGE",
     "Layout",
     "ListLayout",
     "ListPage",
+    "ListReading",
+    "PageRead",
     "PageRef",
     "Yun300List",
     "declared_url",
@@ -46,6 +51,7 @@ __all__ = [
     "file_article",
     "find_list",
     "parse_list",
+    "read_page",
     "selector_for",
 ]
 
@@ -241,3 +247,30 @@ def parse_list(
         return find_list(url, sel, text)
     chosen = next(choice for choice in LIST_LAYOUTS if choice.name == layout)
     return chosen.page(url, sel)
+
+
+@dataclass(frozen=True, slots=True)
+class PageRead:
+    """How the spider reads a page: as an article, as a section's first list page (any list
+    layout, or None when it is none), or as a later list page of ``layout``."""
+
+    kind: Literal["article", "section", "list"]
+    layout: str | None = None  # "list": the layout that read the section's first page
+    follows_next: bool = False  # "list": the walk goes by the next page's link
+
+
+ARTICLE_PAGE = PageRead("article")
+SECTION_PAGE = PageRead("section")
+
+
+def read_page(
+    how: PageRead, url: str, html: str | bytes, *, http_charset: str | None = None
+) -> Article | ListReading | None:
+    """The page at ``url`` read as ``how`` says: ``extract`` for an article, ``parse_list``
+    then ``read_list`` for a list page. Raises what they raise."""
+    if how.kind == "article":
+        return extract(url, html, http_charset=http_charset)
+    listing = parse_list(url, html, http_charset=http_charset, layout=how.layout)
+    if listing is None:
+        return None
+    return read_list(listing, first_page=how.kind == "section", follows_next=how.follows_next)

@@ -54,6 +54,32 @@ class ListPage(Protocol):
     def is_list(self) -> bool: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ListReading:
+    """What the spider follows on one list page, read out of its page object as plain values
+    (so that a page read in an extraction process, ``crawler.offload``, comes back whole)."""
+
+    layout: str  # the LIST_LAYOUTS name that read it
+    entries: tuple[ListEntry, ...]
+    section: str | None = None  # on a section's first page only (later pages may not show it)
+    page_urls: tuple[PageRef, ...] = ()  # pages 2…N, on a section's first page only
+    page_size: int | None = None  # on a section's first page only
+    next_page: PageRef | None = None  # when the walk goes by next links
+
+
+def read_list(page: ListPage, *, first_page: bool, follows_next: bool = False) -> ListReading:
+    """``page`` as the spider follows it: on a section's first page its name, its other pages
+    and their size; the next page's link when there are none (or ``follows_next``)."""
+    entries = tuple(page.article_entries())
+    if not first_page:
+        following = page.next_page() if follows_next else None
+        return ListReading(page.layout, entries, next_page=following)
+    page_urls = tuple(page.page_urls())
+    return ListReading(page.layout, entries, section=page.section(), page_urls=page_urls,
+                       page_size=page.page_size(),
+                       next_page=None if page_urls else page.next_page())  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ListBase:
     """What every family's list page shares: entries read from links with their row's date."""

@@ -22,9 +22,17 @@ from twisted.python.failure import Failure
 
 from crawler.capture import META_CAPTURE
 from crawler.errors import ConfigError, ExtractError, Stage
-from crawler.extract import ListPage, PageRef, extract, file_article, parse_list
+from crawler.extract import (
+    ARTICLE_PAGE,
+    SECTION_PAGE,
+    ListReading,
+    PageRead,
+    PageRef,
+    file_article,
+)
 from crawler.extract.urls import check_start_url, is_attachment_url
 from crawler.items import (
+    Article,
     ListEntry,
     NotModified,
     PageFailure,
@@ -33,10 +41,11 @@ from crawler.items import (
     SectionPaged,
 )
 from crawler.ledger import SCHEDULED, Outcome, outcome_key
+from crawler.offload import META_READ_AHEAD, reading_of
 from crawler.redirects import same_site
 from crawler.settings import user_agent
 from crawler.spiders.failures import TRANSIENT_HTTP, describe_error, transient_errors
-from crawler.spiders.shared import response_charset, split_urls
+from crawler.spiders.shared import split_urls
 from crawler.spiders.walks import ListPaging, SectionWalks
 
 logger = logging.getLogger(__name__)
@@ -104,7 +113,8 @@ class PartySpider(Spider):
         for url in self.start_urls:
             # dont_filter: a resumed run walks its sections again (see crawler.runner).
             yield self._made(Request(url, callback=self.parse_section, errback=self.on_error,
-                                     dont_filter=True, priority=LIST_PRIORITY))  # fmt: skip
+                                     meta={META_READ_AHEAD: SECTION_PAGE}, dont_filter=True,
+                                     priority=LIST_PRIORITY))  # fmt: skip
 
     # ------------------------------------------------------------------ list pages
 
@@ -114,46 +124,41 @@ class PartySpider(Spider):
             yield self._failed(response.url, "extract", "start URL is not an HTML page")
             return
         try:
-            listing = parse_list(
-                response.url, response.body, http_charset=response_charset(response)
-            )
+            listing = reading_of(response, SECTION_PAGE)
         except ExtractError as exc:
             yield self._failed(response.url, exc.stage, exc.reason)
             return
-        if listing is None:
+        if not isinstance(listing, ListReading):
             # Not a list page: the user may have given one article's URL.
             yield from self.parse_detail(response, start_page=True)
             return
         request_url = response.request.url if response.request else response.url
-        paging = ListPaging(request_url, listing.section(), listing.layout,
-                            tuple(listing.page_urls()))  # fmt: skip
-        self._note_known_pages(paging.page_count or 1, listing.page_size())
+        paging = ListPaging(request_url, listing.section, listing.layout, listing.page_urls)
+        self._note_known_pages(paging.page_count or 1, listing.page_size)
         yield from self._list_page(response, listing, paging, 1)
 
     def parse_list_page(self, response: Response, paging: ListPaging, page: int) -> Iterator[Any]:
         """A later page of a section, read by the layout that read its first page."""
         try:
-            charset = response_charset(response)
-            listing = parse_list(response.url, response.body, http_charset=charset,
-                                 layout=paging.layout)  # fmt: skip
+            listing = reading_of(response, _later_page(paging))
         except ExtractError as exc:
             self.walks.broken.add(paging.section_url)
             yield self._failed(response.url, exc.stage, paging.on_page(page, exc.reason))
             if paging.pages:  # a next-link walk ends here: the next page's address is unknown
                 yield from self._continue_walk(response.request, paging, page)
             return
-        assert listing is not None  # a named layout always reads the page
+        assert isinstance(listing, ListReading)  # a named layout always reads the page
         yield from self._list_page(response, listing, paging, page)
 
     def _list_page(
-        self, response: Response, listing: ListPage, paging: ListPaging, page: int
+        self, response: Response, listing: ListReading, paging: ListPaging, page: int
     ) -> Iterator[Any]:
         """Detail requests for the page's entries, then the next page or ``SectionPaged``.
 
         An entry linking straight to a file is an article of its own, recorded unfetched.
         """
         self.crawler.stats.inc_value("partyfield/list_pages")
-        entries = listing.article_entries()
+        entries = listing.entries
         if entries:
             self._outcome("list_page")
         else:
@@ -175,7 +180,7 @@ class PartySpider(Spider):
             yield from self._follow_next(response, listing, paging, page, shown)
 
     def _detail_request(self, entry: ListEntry) -> Request:
-        meta = {META_ENTRY: entry}
+        meta = {META_ENTRY: entry, META_READ_AHEAD: ARTICLE_PAGE}
         return self._made(Request(entry.url, callback=self.parse_detail, errback=self.on_error,
                                   meta=meta))  # fmt: skip
 
@@ -201,7 +206,7 @@ class PartySpider(Spider):
     def _follow_next(
         self,
         response: Response,
-        listing: ListPage,
+        listing: ListReading,
         paging: ListPaging,
         page: int,
         shown: tuple[str, ...],
@@ -209,7 +214,7 @@ class PartySpider(Spider):
         """The page this one links to as next, unless the walk went round: a page already
         seen, or one listing just what the page before listed."""
         visited = response.meta.get(META_VISITED, frozenset()) | {response.url}
-        following = listing.next_page()
+        following = listing.next_page
         repeated = shown == response.meta.get(META_PREVIOUS_PAGE)
         if page >= MAX_LIST_PAGES:
             self.walks.broken.add(paging.section_url)  # going round, or cut short: not complete
@@ -228,7 +233,8 @@ class PartySpider(Spider):
     def _list_request(
         self, ref: PageRef, paging: ListPaging, page: int, previous_page: tuple[str, ...] | None
     ) -> Request:
-        meta: dict[str, Any] = {META_SECTION: paging.section_url}
+        meta: dict[str, Any] = {META_SECTION: paging.section_url,
+                                META_READ_AHEAD: _later_page(paging)}  # fmt: skip
         if previous_page is not None:
             meta[META_PREVIOUS_PAGE] = previous_page
         form = ref.form_dict()
@@ -252,15 +258,11 @@ class PartySpider(Spider):
             yield self._failed(response.url, "extract", "not an HTML page")
             return
         try:
-            article = extract(response.url, response.body, http_charset=response_charset(response))
-        except ExtractError as exc:
+            article = reading_of(response, ARTICLE_PAGE)
+        except ExtractError as exc:  # a crash of the parsers is one too: the crawl goes on
             yield self._failed(response.url, exc.stage, exc.reason)
             return
-        except Exception as exc:  # a page the parsers choke on: recorded, the crawl goes on
-            logger.debug("extraction crashed on %s", response.url, exc_info=True)
-            yield self._failed(response.url, "extract", f"{type(exc).__name__}: {exc}")
-            return
-        if article is None:
+        if not isinstance(article, Article):
             yield self._failed(response.url, "extract", NOT_LIST if start_page else NOT_ARTICLE)
             return
         self._outcome("article")
@@ -381,6 +383,11 @@ def _archived_url(response: Response | Request) -> str:
     """The URL the page's article is archived under (the list entry's, before redirects)."""
     entry = response.meta.get(META_ENTRY)
     return entry.url if isinstance(entry, ListEntry) else response.url
+
+
+def _later_page(paging: ListPaging) -> PageRead:
+    """How a section's later list pages are read: by the layout of its first page."""
+    return PageRead("list", paging.layout, follows_next=not paging.pages)
 
 
 def _gone_status(request: Request, error: BaseException | None) -> int | None:
