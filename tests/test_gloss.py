@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -316,3 +320,35 @@ legit_groups = st.sampled_from(
 def test_text_with_only_real_parentheses_is_unchanged(parts: list[str]) -> None:
     text = "".join(parts)
     assert strip_glosses(text) == text
+
+
+# The readings of every character with several: the only ones a phrase dictionary could change.
+_POLYPHONIC_READINGS = """
+import json, sys
+from pypinyin.pinyin_dict import pinyin_dict
+from crawler.text.gloss import readings
+chars = [chr(code) for code, spelled in pinyin_dict.items() if "," in spelled]
+json.dump({char: sorted(readings(char)) for char in chars}, sys.stdout)
+"""
+
+
+def _polyphonic_readings(phrases_env: str) -> dict[str, list[str]]:
+    env = {**os.environ, "PYPINYIN_NO_PHRASES": phrases_env}
+    done = subprocess.run([sys.executable, "-c", _POLYPHONIC_READINGS], env=env,
+                          capture_output=True, check=True)  # fmt: skip
+    readings_by_char: dict[str, list[str]] = json.loads(done.stdout)
+    return readings_by_char
+
+
+def test_readings_do_not_depend_on_pypinyins_phrase_dictionary() -> None:
+    # partyfield runs pypinyin without its phrase dictionary, to save 45 MB a process.
+    with_phrases, without = _polyphonic_readings(""), _polyphonic_readings("1")
+    assert len(with_phrases) > 8000
+    assert with_phrases == without
+
+
+def test_partyfield_does_not_load_the_phrase_dictionary() -> None:
+    script = "import crawler.text, pypinyin.constants as c; print(len(c.PHRASES_DICT))"
+    env = {k: v for k, v in os.environ.items() if k != "PYPINYIN_NO_PHRASES"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.stdout.strip() == "0", done.stderr
