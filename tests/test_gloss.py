@@ -352,3 +352,30 @@ def test_partyfield_does_not_load_the_phrase_dictionary() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYPINYIN_NO_PHRASES"}
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
     assert done.stdout.strip() == "0", done.stderr
+
+
+_CLEANED_WITHOUT_COMPILING = """
+import json, sys
+from crawler.text import strip_glosses
+from crawler.text.gloss import one_char_gloss_regex, without_compiling
+texts = json.loads(sys.argv[1])
+with without_compiling():
+    inside = [strip_glosses(text) for text in texts]
+built_inside = one_char_gloss_regex.cache_info().currsize
+outside = [strip_glosses(text) for text in texts]
+json.dump([inside, built_inside, outside, one_char_gloss_regex.cache_info().currsize], sys.stdout)
+"""
+
+
+def test_without_compiling_cleans_alike_and_builds_nothing() -> None:
+    # A fresh process: this one has built the compiled pass already.
+    texts = [text for text, _cleaned in REMOVED] + KEPT
+    injected = GlossInjector(every=2)("黨群園地召開安全生產工作會議，會議強調要提高政治站位。")
+    texts.append(injected)
+    done = subprocess.run([sys.executable, "-c", _CLEANED_WITHOUT_COMPILING, json.dumps(texts)],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    inside, built_inside, outside, built_after = json.loads(done.stdout)
+    assert built_inside == 0  # the rule alone cleaned them
+    assert inside == outside == [strip_glosses(text) for text in texts]
+    assert inside[-1] == "黨群園地召開安全生產工作會議，會議強調要提高政治站位。"
+    assert built_after == 1  # outside the block, the first text with a gloss builds it

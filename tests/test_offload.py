@@ -4,6 +4,9 @@ own process, a child that dies costs no page, and a crawl stores the same archiv
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from crawler.demo.families import FamilySpec
 from crawler.demo.site import SiteSpec, build_site
 from crawler.errors import ExtractError
 from crawler.extract import ARTICLE_PAGE, SECTION_PAGE, PageRead
+from crawler.items import Article
 from crawler.offload import Extractors
 from crawler.reading import Reading, reading
 from tests.conftest import FAST, ServedSite, run_cli
@@ -105,6 +109,42 @@ def test_pages_that_arrive_before_a_child_is_ready_are_read_at_once(tmp_path: Pa
     got, sent, ready = asyncio.run(child_starting())
     assert (sent, ready) == (0, False)  # read here: a small crawl never waits for the child
     assert got == expected
+
+
+_READ_WHILE_THE_CHILD_STARTS = """
+import asyncio, json, sys
+from crawler.extract import ARTICLE_PAGE
+from crawler.offload import Extractors
+from crawler.text.gloss import one_char_gloss_regex
+
+async def main():
+    extractors = Extractors(1)
+    await extractors.open()
+    try:
+        read = await extractors.read(ARTICLE_PAGE, sys.argv[1], open(sys.argv[2], "rb").read(), None)
+        return read.result().title, extractors.children[0].ready
+    finally:
+        await extractors.close()
+
+title, ready = asyncio.run(main())
+json.dump([title, ready, one_char_gloss_regex.cache_info().currsize], sys.stdout)
+"""
+
+
+def test_pages_read_while_the_child_starts_do_not_compile_the_gloss_pass(
+    tmp_path: Path,
+) -> None:
+    # Compiling it here would cost the crawl a second while the child builds its own; a fresh
+    # process, since this one may have built it already.
+    article = pages(tmp_path / "site")[1]
+    expected = reading(*article, None).result()
+    assert isinstance(expected, Article) and "(" not in expected.title
+    saved = tmp_path / "a.html"
+    saved.write_bytes(article[2])
+    args = [sys.executable, "-c", _READ_WHILE_THE_CHILD_STARTS, article[1], str(saved)]
+    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    title, ready, built = json.loads(done.stdout)
+    assert (title, ready, built) == (expected.title, False, 0)
 
 
 def test_a_crash_of_the_parsers_is_an_extract_error() -> None:

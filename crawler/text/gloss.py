@@ -14,14 +14,18 @@ judged against the text kept before it. That costs Python work per group, so eve
 one-character gloss of the common Han block is also compiled, once per process, into one regex
 (``one_char_gloss_regex``) that removes them in a single C pass first; the rule then settles
 only what that pass leaves. The regex is a pure function of pypinyin's dictionary, so results
-never depend on what was cleaned before. See ``bench/gloss_throughput.py``.
+never depend on what was cleaned before. See ``bench/gloss_throughput.py``. Inside
+``without_compiling()`` a process that has not built it yet cleans by the rule alone: same
+results, for a crawl whose extraction process is still building its own.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from pypinyin import Style, pinyin
@@ -267,8 +271,27 @@ def one_char_gloss_regex() -> re.Pattern[str]:
     return re.compile(f"{_OPEN}{words}[{_SPACES}]{{0,3}}{_CLOSE}")
 
 
+# False inside ``without_compiling()``: the compiled pass is used only when already built.
+_MAY_COMPILE: ContextVar[bool] = ContextVar("partyfield_gloss_may_compile", default=True)
+
+
+@contextmanager
+def without_compiling() -> Iterator[None]:
+    """Clean without building the compiled pass (~1 s) when this process has not built it yet:
+    by the rule alone, with the same results. For the few pages a crawl reads itself while its
+    extraction process builds the pass (``crawler.offload``): there, it would cost more than
+    it saves."""
+    token = _MAY_COMPILE.set(False)
+    try:
+        yield
+    finally:
+        _MAY_COMPILE.reset(token)
+
+
 def _strip(text: str) -> tuple[str, int]:
     """``text`` without its glosses, and how many there were."""
+    if not _MAY_COMPILE.get() and one_char_gloss_regex.cache_info().currsize == 0:
+        return _drop_glosses_in_order(text)
     stripped, dropped = one_char_gloss_regex().subn("", text)  # one C pass
     if "(" in stripped or "（" in stripped:  # the groups left, the rule settles
         stripped, more = _drop_glosses_in_order(stripped)
