@@ -25,6 +25,7 @@ import os
 import pickle
 import subprocess
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -143,11 +144,11 @@ class Extractors:
             child.writer.write(frame((job, how, url, body, charset)))
             if (read := await answer) is not None:
                 return read
-        if any(child.alive and not child.ready for child in self.children):
-            # A child is building the gloss pass: building it here too would stall the crawl.
-            with without_compiling():
-                return reading(how, url, body, charset)
-        return reading(how, url, body, charset)  # no child, or it died before answering
+        # No child ready, or it died before answering. One still starting is building the
+        # gloss pass: building it here too would stall the crawl.
+        starting = any(child.alive and not child.ready for child in self.children)
+        with without_compiling() if starting else nullcontext():
+            return reading(how, url, body, charset)
 
     async def close(self) -> None:
         """Ends the children's input and waits up to CLOSE_WAIT for them to exit; stops those
