@@ -210,7 +210,11 @@ def test_one_delay_per_site_holds_across_every_process(
     arrivals = served.server.log.arrivals()
     assert len(arrivals) >= 12
     gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
-    assert min(gaps) >= 0.4 - 0.02, gaps
+    # Arrivals are stamped by the server's threads, late by up to tens of ms on a loaded
+    # machine: one late stamp makes the next gap that much short (0.436 s then 0.363 s). So each
+    # gap gets test_politeness's 10%, and the whole run the full delay between every request.
+    assert min(gaps) >= 0.4 * 0.9, gaps
+    assert arrivals[-1] - arrivals[0] >= 0.4 * len(gaps) - 0.02, gaps
     fetched = pages_by_process(last_run(tmp_path / "party.db"))
     assert len([name for name, pages in fetched.items() if pages]) >= 2, fetched
     for process in helpers:
