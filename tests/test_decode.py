@@ -7,10 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.errors import ExtractError
-from crawler.extract import extract
+from crawler.extract import extract, parser_input
 from crawler.extract.decode import (
     SPLIT_AT_LT,
     Undecodable,
+    decode_body,
     decode_in_pieces,
     decode_page,
     is_plausible,
@@ -110,3 +111,45 @@ def test_a_cut_character_fails_in_pieces_as_whole() -> None:
         body.decode("gbk")
     with pytest.raises(UnicodeDecodeError):
         decode_in_pieces(body, "gbk")
+
+
+@pytest.mark.parametrize(
+    ("body", "verbatim"),
+    [
+        (page(SIMPLIFIED, "utf-8").encode("utf-8"), True),
+        (page(SIMPLIFIED, "gbk").encode("utf-8"), True),  # the meta lies: UTF-8 all the same
+        (page("plain ASCII", "utf-8").encode("ascii"), True),
+        (page(SIMPLIFIED, "gbk").encode("gbk"), False),
+        (b"\xef\xbb\xbf" + page(SIMPLIFIED, None).encode("utf-8"), False),  # the BOM is not text
+        (page(SIMPLIFIED * 40, "utf-8").encode("utf-8").replace(b"</p>", b"\xe5\x85</p>"), False),
+    ],
+)
+def test_the_page_bytes_are_kept_only_when_they_are_the_text_in_utf8(
+    body: bytes, verbatim: bool
+) -> None:
+    decoded = decode_body(body, http_charset=None)
+    assert (decoded.utf8 is not None) is verbatim
+    if decoded.utf8 is not None:
+        assert decoded.utf8 == decoded.text.encode("utf-8")
+
+
+# Around a page's markup: the spaces str.strip() takes and bytes.strip() does not, NULs, and
+# end tags in the wrong place.
+EDGES = st.sampled_from(["", " ", "\n", "\u3000", "\xa0", "\x1c", "\x00", "</body>", "</HTML >"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(head=st.lists(EDGES, max_size=4), middle=PAGE_CHARS, tail=st.lists(EDGES, max_size=4))
+def test_the_parser_reads_the_same_bytes_whether_or_not_the_page_bytes_are_kept(
+    head: list[str], middle: str, tail: list[str]
+) -> None:
+    text = "".join(head) + "<html><body><p>" + middle + "</body></html>" + "".join(tail)
+    assert parser_input(text, text.encode("utf-8")) == parser_input(text)
+
+
+def test_stray_end_tags_are_dropped_where_the_page_goes_on_after_them() -> None:
+    text = "<html><body><p>one</p></body></html><p>" + "黨群" * 400 + "</p></body></html>"
+    data = parser_input(text, text.encode("utf-8"))
+    assert data.count(b"</body>") == 0 and data.count("黨群".encode()) == 400
+    ending = "<html><body><p>" + "黨群" * 400 + "</p></body></html>\n"
+    assert parser_input(ending) == ending.strip().encode("utf-8")  # nothing after them: kept

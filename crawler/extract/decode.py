@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from charset_normalizer import from_bytes
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
@@ -33,26 +34,40 @@ class Undecodable(ValueError):
     """No charset reads the page: its bytes would become mojibake or replacement characters."""
 
 
+class Decoded(NamedTuple):
+    text: str
+    charset: str
+    utf8: bytes | None  # the page's own bytes when they are ``text`` in UTF-8, byte for byte
+
+
 def decode_html(body: bytes, *, http_charset: str | None = None) -> str:
     """The page's text; raises ``Undecodable`` rather than returning mojibake."""
-    return decode_page(body, http_charset=http_charset)[0]
+    return decode_body(body, http_charset=http_charset).text
 
 
 def decode_page(body: bytes, *, http_charset: str | None = None) -> tuple[str, str]:
     """(text, charset) of a page."""
+    text, charset, _ = decode_body(body, http_charset=http_charset)
+    return text, charset
+
+
+def decode_body(body: bytes, *, http_charset: str | None = None) -> Decoded:
+    """The page's text and charset, and its bytes when they are already the text's UTF-8:
+    the parser reads those as they are, instead of the text encoded again."""
     bom_encoding, mark = read_bom(body)
     if bom_encoding and mark:
         text = body[len(mark) :].decode(bom_encoding, errors="replace")
         if _is_tolerable(text):
-            return text, bom_encoding
+            return Decoded(text, bom_encoding, None)
         raise Undecodable(f"does not decode as {bom_encoding}, its byte-order mark")
     if not body.isascii() and (utf8 := _strict(body, UTF8)) is not None:
-        return utf8, UTF8  # valid multi-byte UTF-8 is no accident, whatever the page declares
+        # valid multi-byte UTF-8 is no accident, whatever the page declares
+        return Decoded(utf8, UTF8, body)
     declared = list(_declared(body, http_charset))
     for encoding in declared:
         pieces = _strict_pieces(body, encoding)
         if pieces is not None and pieces_plausible(pieces):
-            return "".join(pieces), encoding
+            return Decoded("".join(pieces), encoding, body if encoding == UTF8 else None)
     return _detected(body, declared)
 
 
@@ -104,25 +119,26 @@ def decode_in_pieces(body: bytes, encoding: str, *, piece_bytes: int = PIECE_BYT
     return pieces
 
 
-def _detected(body: bytes, declared: list[str]) -> tuple[str, str]:
+def _detected(body: bytes, declared: list[str]) -> Decoded:
     """Pages no declaration reads: UTF-8, else the legacy Chinese charset that reads them
     cleanly, else the first charset that reads them with only a few broken bytes."""
     text = _strict(body, UTF8)
     if text is not None:
-        return text, UTF8
+        return Decoded(text, UTF8, body)
     clean = {e: t for e in LEGACY_CHINESE if (t := _strict_pieces(body, e)) is not None}
     plausible = {e: "".join(t) for e, t in clean.items() if pieces_plausible(t)}
     if len(plausible) == 2:  # both read it: let the detector judge which reads Chinese
         best = from_bytes(body, cp_isolation=list(plausible)).best()
         chosen = resolve_encoding(best.encoding) if best and best.encoding else None
-        return plausible.get(chosen or "", plausible[LEGACY_CHINESE[0]]), chosen or "gb18030"
+        text = plausible.get(chosen or "", plausible[LEGACY_CHINESE[0]])
+        return Decoded(text, chosen or "gb18030", None)
     if plausible:
         encoding, text = next(iter(plausible.items()))
-        return text, encoding
+        return Decoded(text, encoding, None)
     for encoding in dict.fromkeys([*declared, UTF8, *LEGACY_CHINESE]):
         text = body.decode(encoding, errors="replace")
         if _is_tolerable(text):
-            return text, encoding
+            return Decoded(text, encoding, None)
     raise Undecodable("no charset reads the page without replacement characters or mojibake")
 
 
