@@ -147,9 +147,11 @@ def test_the_parser_reads_the_same_bytes_whether_or_not_the_page_bytes_are_kept(
     assert parser_input(text, text.encode("utf-8")) == parser_input(text)
 
 
-def test_stray_end_tags_are_dropped_where_the_page_goes_on_after_them() -> None:
-    text = "<html><body><p>one</p></body></html><p>" + "黨群" * 400 + "</p></body></html>"
+@pytest.mark.parametrize("stray", ["</body></html>", "</BODY>", "</Html >", "</bOdY\n>"])
+def test_stray_end_tags_are_dropped_where_the_page_goes_on_after_them(stray: str) -> None:
+    text = f"<html><body><p>one</p>{stray}<p>" + "黨群" * 400 + "</p></body></html>"
     data = parser_input(text, text.encode("utf-8"))
-    assert data.count(b"</body>") == 0 and data.count("黨群".encode()) == 400
+    assert stray.encode() not in data and b"</body>" not in data
+    assert data.count("黨群".encode()) == 400
     ending = "<html><body><p>" + "黨群" * 400 + "</p></body></html>\n"
     assert parser_input(ending) == ending.strip().encode("utf-8")  # nothing after them: kept
