@@ -7,8 +7,8 @@ VM's speed drifts; the best round of each counts. Then an unchanged re-run and a
 run show what incremental crawling saves. Peak RSS is that of the crawl's process plus that of
 its extraction process (each one's VmHWM, read from /proc while the crawl runs). The CPU
 columns are the seconds of CPU the crawl's own process and its children (the extraction
-process) used, start-up included, from /proc too: on a 2-core machine they tell whether the crawl's process is the
-bottleneck or the machine is.
+process) used, start-up included, from /proc too: on a 2-core machine they tell whether the
+crawl's process is the bottleneck or the machine is.
 
 Run: ``.venv/bin/python -m bench.crawl_speed [--articles 600 5000] [--rounds 2] [--portal]``
 (``--portal``: ~90 KB detail pages, as real portals serve them, instead of ~4 KB ones).
