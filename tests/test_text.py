@@ -9,10 +9,12 @@ from hypothesis import strategies as st
 from crawler.text import (
     clean_line,
     clean_text,
+    collapse_space,
     drop_repeated_blocks,
     is_chrome_line,
     normalise_space,
     parse_published_at,
+    space,
     strip_ruby,
 )
 
@@ -103,6 +105,23 @@ def test_single_repeated_line_is_article_text() -> None:
 
 def test_normalise_space() -> None:
     assert normalise_space(" 第一\u3000段\u00a0 \r\n\n  第二段\u200b ") == "第一 段\n第二段"
+
+
+# Every space, line break and invisible character collapse_space knows, and some it leaves.
+SPACED = st.text(
+    alphabet=st.sampled_from(
+        list("黨群ab1 \t\r\n\x0b\x0c\x1c\x85\u2028\u00a0\u3000\u2003\u200b\ufeff\u00ad")
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=SPACED)
+def test_collapse_space_is_its_three_substitutions(text: str) -> None:
+    """The shortcut for text with nothing to collapse agrees with the substitutions it skips."""
+    expected = space._HSPACE.sub(" ", space._NEWLINES.sub(" ", space._INVISIBLE.sub("", text)))
+    assert collapse_space(text) == expected.strip()
 
 
 def test_clean_text_and_line() -> None:
