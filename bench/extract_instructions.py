@@ -28,11 +28,12 @@ from pathlib import Path
 # The one C function the counted region runs in: callgrind counts only inside it and writes a
 # profile each time it returns (one per family). Nothing in extraction calls reduce() itself.
 COUNTED = "functools_reduce"
+Page = tuple[str, bytes, str | None]  # url, body, HTTP charset
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-def count(tree: Path, pages_file: Path, folder: Path) -> dict[str, float]:
-    """Instructions per page by family, extraction as ``tree`` has it."""
+def count(tree: Path, pages_file: Path, folder: Path) -> dict[str, int]:
+    """Instructions by family (all its pages), extraction as ``tree`` has it."""
     out = folder / f"callgrind-{tree.name}"
     command = [
         "valgrind", "--tool=callgrind", f"--callgrind-out-file={out}.%p",
@@ -45,9 +46,7 @@ def count(tree: Path, pages_file: Path, folder: Path) -> dict[str, float]:
         raise SystemExit(f"counting in {tree} failed:\n{done.stderr[-2000:]}")
     families = done.stdout.split("\n")[0].split("\t")
     dumps = sorted(folder.glob(f"{out.name}.*.*"), key=lambda p: int(p.suffix[1:]))
-    totals = [_total(dump) for dump in dumps]
-    pages = pickle.loads(pages_file.read_bytes())
-    return {f: t / len(pages[f]) for f, t in zip(families, totals, strict=True)}
+    return {f: _total(dump) for f, dump in zip(families, dumps, strict=True)}
 
 
 def _total(dump: Path) -> int:
@@ -63,13 +62,13 @@ def child(pages_file: Path) -> None:
 
     from crawler.extract import extract
 
-    families: dict[str, list[tuple[str, bytes, str | None]]] = pickle.loads(pages_file.read_bytes())
+    families: dict[str, list[Page]] = pickle.loads(pages_file.read_bytes())
     print("\t".join(families), flush=True)
     for pages in families.values():
         for url, body, charset in pages[:3]:
             extract(url, body, http_charset=charset)
 
-    def one(done: int, page: tuple[str, bytes, str | None]) -> int:
+    def one(done: int, page: Page) -> int:
         extract(page[0], page[1], http_charset=page[2])
         return done + 1
 
@@ -104,8 +103,8 @@ def main() -> None:
         pages_file.write_bytes(pickle.dumps(sets))
         base = baseline_tree(args.against, folder) if args.against else None
         try:
-            ours = count(PROJECT, pages_file, folder)
-            theirs = count(base, pages_file, folder) if base is not None else {}
+            ours = _per_page(count(PROJECT, pages_file, folder), sets)
+            theirs = _per_page(count(base, pages_file, folder), sets) if base is not None else {}
         finally:
             if base is not None:
                 subprocess.run(["git", "-C", str(PROJECT), "worktree", "remove", "--force",
@@ -113,8 +112,12 @@ def main() -> None:
         _print_table(sets, ours, theirs, args.against)
 
 
+def _per_page(totals: dict[str, int], sets: dict[str, list[Page]]) -> dict[str, float]:
+    return {family: total / len(sets[family]) for family, total in totals.items()}
+
+
 def _print_table(
-    sets: dict[str, list[tuple[str, bytes, str | None]]],
+    sets: dict[str, list[Page]],
     ours: dict[str, float],
     theirs: dict[str, float],
     against: str | None,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 # Zero-width characters and the BOM carry no text.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# Every horizontal space, ideographic and no-break included.
-_HSPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+# Every horizontal space, ideographic and no-break included: " " and the others.
+_OTHER_SPACES = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_HSPACE = re.compile(f"[ {_OTHER_SPACES}]+")
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 
 
@@ -28,6 +30,4 @@ def collapse_space(text: str) -> str:
 
 # What the three substitutions of collapse_space act on: an invisible character, a line break,
 # a space other than " ", or two spaces in a row.
-_CHANGES_ON_COLLAPSE = re.compile(
-    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\r\n\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]|  "
-)
+_CHANGES_ON_COLLAPSE = re.compile(f"[{_INVISIBLE_CHARS}\r\n{_OTHER_SPACES}]|  ")
